@@ -1,0 +1,31 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from core import views as core_views
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("accounts/", include("organizations.urls_auth")),
+    path("manage/", include("organizations.urls")),
+    path("manage/teams/", include("teams.urls")),
+    path("admin-tab/", include("organizations.urls_admin_tab")),
+    path("admin-tab/connections/", include("payments.urls_connections")),
+    path("customers/", include("customers.urls")),
+    path("payments/", include("payments.urls")),
+    path("requests/", include("payments.urls_requests")),
+    path("notifications/", include("notifications.urls")),
+    path("pay/", include("payments.urls_pay")),
+    path("webhooks/stripe/", include("payments.urls_webhooks")),
+    path("webhooks/twilio/", include("notifications.urls_webhooks")),
+    path("api/v1/", include("config.urls_api")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("sandbox/stripe/", include("payments.gateway.sandbox.urls")),
+    path("django-admin/", admin.site.urls),
+]
+
+if settings.DEBUG:
+    urlpatterns.append(path("dev/", include("notifications.urls_dev")))

@@ -1,0 +1,7 @@
+"""/api/v1/ — each app adds its endpoints to its own `apis_urls` module."""
+
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("payments.urls_api")),
+]

@@ -1,0 +1,32 @@
+"""DRF exception handler: every error is {"message": str, "extra": {field: [messages]}}."""
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.http import Http404
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from core.errors import ApplicationError
+
+
+def exception_handler(exc, context):
+    if isinstance(exc, ApplicationError):
+        return Response({"message": exc.message, "extra": exc.extra}, status=exc.status_code)
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied()
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+    if isinstance(exc, exceptions.ValidationError):
+        detail = exc.detail if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail}
+        first_field = next(iter(detail), "non_field_errors")
+        first = detail[first_field]
+        first_text = first[0] if isinstance(first, list) and first else first
+        message = f"{first_field}: {first_text}" if first_field != "non_field_errors" else str(first_text)
+        response.data = {"message": message, "extra": {"fields": detail}}
+        response.status_code = status.HTTP_400_BAD_REQUEST
+    else:
+        response.data = {"message": str(exc.detail if hasattr(exc, "detail") else exc), "extra": {}}
+    return response

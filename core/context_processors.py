@@ -1,0 +1,19 @@
+from organizations import permissions
+
+
+def navigation(request):
+    """The left menu: which tabs this user sees."""
+    user = getattr(request, "user", None)
+    if not user or not user.is_authenticated or not user.organization_id:
+        return {}
+    tabs = []
+    if permissions.can_manage_organization(user):
+        tabs.append(("admin", "Admin", "/admin-tab/"))
+    if permissions.can_manage_people(user):
+        tabs.append(("manage", "Manage", "/manage/"))
+    if permissions.can_view_customers(user):
+        tabs.append(("customers", "Customers", "/customers/"))
+    if permissions.can_open_payments_tab(user):
+        tabs.append(("payments", "Payments" if not user.is_advisor else "My payments", "/payments/"))
+    unread = user.notifications.filter(read_at__isnull=True).count()
+    return {"nav_tabs": tabs, "unread_notifications": unread, "organization": user.organization}

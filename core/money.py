@@ -1,0 +1,58 @@
+"""Money is an integer number of minor units (cents) plus an ISO currency. Never floats."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+SUPPORTED_CURRENCIES = ("USD", "CAD")
+_SYMBOL = {"USD": "$", "CAD": "CA$"}
+
+
+@dataclass(frozen=True, slots=True)
+class Money:
+    amount: int  # minor units
+    currency: str
+
+    def __post_init__(self):
+        if not isinstance(self.amount, int) or isinstance(self.amount, bool):
+            raise TypeError("Money.amount must be an int number of minor units")
+        if self.currency not in SUPPORTED_CURRENCIES:
+            raise ValueError(f"Unsupported currency {self.currency!r}")
+
+    def __str__(self) -> str:
+        return format_minor(self.amount, self.currency)
+
+    def __add__(self, other: Money) -> Money:
+        self._same_currency(other)
+        return Money(self.amount + other.amount, self.currency)
+
+    def __sub__(self, other: Money) -> Money:
+        self._same_currency(other)
+        return Money(self.amount - other.amount, self.currency)
+
+    def _same_currency(self, other: Money) -> None:
+        if other.currency != self.currency:
+            raise ValueError("Cannot combine amounts in different currencies")
+
+
+def format_minor(amount: int, currency: str, *, with_code: bool = False) -> str:
+    """12345, 'USD' -> '$123.45'; negative amounts as '-$1.00'."""
+    sign = "-" if amount < 0 else ""
+    major, minor = divmod(abs(int(amount)), 100)
+    text = f"{sign}{_SYMBOL.get(currency, '')}{major:,}.{minor:02d}"
+    return f"{text} {currency}" if with_code else text
+
+
+def parse_major(text: str | int | Decimal) -> int:
+    """'1,234.5' -> 123450 minor units. Raises ValueError on anything that isn't a plain amount
+    with at most two decimals."""
+    try:
+        value = Decimal(str(text).replace(",", "").replace("$", "").strip())
+    except InvalidOperation:
+        raise ValueError("Enter an amount such as 125.50")
+    if not value.is_finite():
+        raise ValueError("Enter an amount such as 125.50")
+    if value != value.quantize(Decimal("0.01")):
+        raise ValueError("Use at most two decimals")
+    return int((value * 100).quantize(Decimal("1"), rounding=ROUND_HALF_UP))

@@ -1,0 +1,178 @@
+import secrets
+from datetime import timedelta
+
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.auth.models import PermissionsMixin
+from django.db import models
+from django.utils import timezone
+from phonenumber_field.modelfields import PhoneNumberField
+
+
+class Country(models.TextChoices):
+    US = "US", "United States"
+    CA = "CA", "Canada"
+
+
+class Currency(models.TextChoices):
+    USD = "USD", "US dollar"
+    CAD = "CAD", "Canadian dollar"
+
+
+CURRENCY_OF_COUNTRY = {Country.US: Currency.USD, Country.CA: Currency.CAD}
+
+
+class Organization(models.Model):
+    """A dealership."""
+
+    name = models.CharField(max_length=120)
+    country = models.CharField(max_length=2, choices=Country.choices, default=Country.US)
+    currency = models.CharField(max_length=3, choices=Currency.choices, default=Currency.USD)
+    time_zone = models.CharField(max_length=64, default="America/New_York")
+
+    # Business details Stripe onboarding asks for.
+    legal_name = models.CharField(max_length=200, blank=True)
+    address_line1 = models.CharField(max_length=200, blank=True)
+    address_line2 = models.CharField(max_length=200, blank=True)
+    city = models.CharField(max_length=100, blank=True)
+    state = models.CharField("state / province", max_length=50, blank=True)
+    postal_code = models.CharField(max_length=20, blank=True)
+    support_phone = PhoneNumberField(blank=True)
+    support_email = models.EmailField(blank=True)
+    website = models.URLField(blank=True)
+
+    # Payment settings (None = platform default from settings).
+    max_payment_minor = models.PositiveBigIntegerField(default=5_000_000)
+    fee_basis_points = models.PositiveIntegerField(null=True, blank=True)
+    fee_fixed_minor = models.PositiveIntegerField(null=True, blank=True)
+    sms_template = models.TextField(blank=True)
+    email_template = models.TextField(blank=True)
+    reminders_enabled = models.BooleanField(default=True)
+    reminder_hours_before_expiry = models.PositiveSmallIntegerField(default=4)
+
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return self.name
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", "Admin"
+    MANAGER = "manager", "Manager"
+    ADVISOR = "advisor", "Advisor"
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def create_user(self, email, password=None, **extra):
+        if not email:
+            raise ValueError("email is required")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email, password=None, **extra):
+        extra.update(is_staff=True, is_superuser=True)
+        return self.create_user(email, password, **extra)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person at a dealership. `organization` is empty only for platform operators (Django admin)."""
+
+    email = models.EmailField(unique=True)
+    name = models.CharField(max_length=150)
+    phone = PhoneNumberField(blank=True)
+    organization = models.ForeignKey(
+        Organization, null=True, blank=True, on_delete=models.PROTECT, related_name="users"
+    )
+    role = models.CharField(max_length=10, choices=Role.choices, default=Role.ADVISOR)
+    is_active = models.BooleanField(default=True)
+    is_staff = models.BooleanField(default=False)
+    date_joined = models.DateTimeField(default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["name"]
+
+    def __str__(self):
+        return self.name or self.email
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == Role.ADMIN
+
+    @property
+    def is_manager(self) -> bool:
+        return self.role == Role.MANAGER
+
+    @property
+    def is_advisor(self) -> bool:
+        return self.role == Role.ADVISOR
+
+
+def _invitation_token() -> str:
+    return secrets.token_urlsafe(32)  # 256 random bits
+
+
+def _invitation_expiry():
+    return timezone.now() + timedelta(days=7)
+
+
+class Invitation(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        ACCEPTED = "accepted", "Accepted"
+        REVOKED = "revoked", "Revoked"
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="invitations")
+    name = models.CharField(max_length=150)
+    email = models.EmailField()
+    phone = PhoneNumberField(blank=True)
+    role = models.CharField(max_length=10, choices=Role.choices)
+    teams = models.ManyToManyField("teams.Team", blank=True, related_name="invitations")
+    token = models.CharField(max_length=64, unique=True, default=_invitation_token)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    invited_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(default=_invitation_expiry)
+    accepted_user = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "email"],
+                condition=models.Q(status="pending"),
+                name="one_pending_invitation_per_email",
+            )
+        ]
+
+    def __str__(self):
+        return f"Invitation for {self.email}"
+
+
+class ApiToken(models.Model):
+    """An organization-scoped API token. Only a SHA-256 of the secret is stored."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=100)
+    prefix = models.CharField(max_length=12, db_index=True)
+    key_hash = models.CharField(max_length=64, unique=True)
+    acting_user = models.ForeignKey(
+        User,
+        on_delete=models.PROTECT,
+        related_name="api_tokens",
+        help_text="Requests made with the token act as this user (for permissions and history).",
+    )
+    created_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return f"{self.name} ({self.prefix}…)"

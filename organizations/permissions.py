@@ -1,0 +1,142 @@
+"""Who may do what. Every view and API endpoint asks here; nothing else decides.
+
+Rules (role = the user's single role in their organization):
+- Admin: everything in their organization.
+- Manager (accounting): sees the Payments tab for teams they belong to; refunds and reconciles
+  those teams' payments; may request payments on payment-enabled teams they belong to.
+- Advisor: requests payments on payment-enabled teams they belong to; sees only their own
+  requests and payments ("My payments").
+- Nobody acts on another organization's objects: selectors scope every query to the user's
+  organization, so such objects are 404 before these rules are even asked.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from organizations.models import Role
+
+if TYPE_CHECKING:
+    from organizations.models import User
+    from payments.models import Payment, PaymentRequest
+    from teams.models import Team
+
+
+def _member(user: User) -> bool:
+    return bool(user.is_authenticated and user.is_active and user.organization_id)
+
+
+def _same_org(user: User, obj) -> bool:
+    return _member(user) and obj.organization_id == user.organization_id
+
+
+def _in_team(user: User, team: Team) -> bool:
+    return team.members.filter(pk=user.pk).exists()
+
+
+# --- Organization and people
+def can_manage_people(user: User) -> bool:
+    """Invite, re-send/revoke invitations, change roles, deactivate people."""
+    return _member(user) and user.role == Role.ADMIN
+
+
+def can_manage_teams(user: User) -> bool:
+    return _member(user) and user.role == Role.ADMIN
+
+
+def can_manage_organization(user: User) -> bool:
+    """Admin tab: business details, Stripe connection, payment settings, API tokens."""
+    return _member(user) and user.role == Role.ADMIN
+
+
+def can_connect_stripe(user: User) -> bool:
+    return can_manage_organization(user)
+
+
+def can_manage_api_tokens(user: User) -> bool:
+    return can_manage_organization(user)
+
+
+def can_manage_payout_emails(user: User) -> bool:
+    return can_manage_organization(user)
+
+
+def can_enable_payments(user: User, team: Team) -> bool:
+    """Turn a team's Enable payments switch on or off."""
+    return _same_org(user, team) and user.role == Role.ADMIN
+
+
+# --- Customers
+def can_view_customers(user: User) -> bool:
+    return _member(user)
+
+
+def can_edit_customer(user: User) -> bool:
+    return _member(user)
+
+
+# --- Payment requests
+def can_request_payment(user: User, team: Team) -> bool:
+    """Send a payment request for this team: the team must have payments on, and the user must
+    be a member of it (Admins may use any team of their organization)."""
+    if not _same_org(user, team) or not team.payments_enabled:
+        return False
+    return user.role == Role.ADMIN or _in_team(user, team)
+
+
+def can_view_payment_request(user: User, payment_request: PaymentRequest) -> bool:
+    if not _same_org(user, payment_request):
+        return False
+    if user.role == Role.ADMIN or payment_request.created_by_id == user.pk:
+        return True
+    return user.role == Role.MANAGER and _in_team(user, payment_request.team)
+
+
+def can_cancel_payment_request(user: User, payment_request: PaymentRequest) -> bool:
+    if not _same_org(user, payment_request):
+        return False
+    return (
+        payment_request.created_by_id == user.pk
+        or user.role in (Role.ADMIN, Role.MANAGER)
+        and (can_view_payment_request(user, payment_request))
+    )
+
+
+def can_mark_notification_read(user: User, payment_request: PaymentRequest) -> bool:
+    """Mark as read works only on one's own requests."""
+    return _same_org(user, payment_request) and payment_request.created_by_id == user.pk
+
+
+# --- Payments tab
+def can_open_payments_tab(user: User) -> bool:
+    """Admins and Managers see the Payments tab; Advisors see it as My payments."""
+    return _member(user)
+
+
+def can_view_team_payments(user: User, team: Team) -> bool:
+    """See every payment of a team (not only one's own)."""
+    if not _same_org(user, team):
+        return False
+    return user.role == Role.ADMIN or (user.role == Role.MANAGER and _in_team(user, team))
+
+
+def can_view_payment(user: User, payment: Payment) -> bool:
+    if not _same_org(user, payment):
+        return False
+    if user.role == Role.ADMIN or payment.advisor_id == user.pk:
+        return True
+    return user.role == Role.MANAGER and _in_team(user, payment.team)
+
+
+def can_refund(user: User, payment: Payment) -> bool:
+    if not _same_org(user, payment) or user.role not in (Role.ADMIN, Role.MANAGER):
+        return False
+    return user.role == Role.ADMIN or _in_team(user, payment.team)
+
+
+def can_reconcile(user: User, payment: Payment) -> bool:
+    return can_refund(user, payment)
+
+
+def can_download_reports(user: User) -> bool:
+    return _member(user) and user.role in (Role.ADMIN, Role.MANAGER)

@@ -1,0 +1,47 @@
+"""Shared fixtures. Feature-specific fixtures live next to their tests (or in tests/<app>/conftest.py)."""
+
+import pytest
+
+from organizations.models import Role
+from tests.factories import CustomerFactory, OrganizationFactory, TeamFactory, UserFactory
+
+
+@pytest.fixture
+def org(db):
+    return OrganizationFactory(name="Smith Tractors")
+
+
+@pytest.fixture
+def other_org(db):
+    return OrganizationFactory(name="Rival Motors")
+
+
+@pytest.fixture
+def team(org):
+    return TeamFactory(organization=org, name="Service", payments_enabled=True)
+
+
+@pytest.fixture
+def admin_user(org):
+    return UserFactory(organization=org, role=Role.ADMIN, email="admin@smith.example", name="Ada Admin")
+
+
+@pytest.fixture
+def manager(org, team):
+    return UserFactory(
+        organization=org, role=Role.MANAGER, email="manager@smith.example", name="Max Manager", teams=[team]
+    )
+
+
+@pytest.fixture
+def advisor(org, team):
+    return UserFactory(
+        organization=org, role=Role.ADVISOR, email="advisor@smith.example", name="Avery Advisor", teams=[team]
+    )
+
+
+@pytest.fixture
+def customer(org):
+    return CustomerFactory(
+        organization=org, name="Carla Customer", phone="+13125550199", email="carla@example.net"
+    )
