@@ -1,0 +1,40 @@
+"""The append-only history of a payment request (and its payments). Insert-only: nothing in the
+code base updates or deletes these rows."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from payments.models import PaymentRequestEvent
+
+if TYPE_CHECKING:
+    from organizations.models import User
+    from payments.models import Payment, PaymentRequest
+
+
+def history_record(
+    *,
+    payment_request: PaymentRequest,
+    kind: str,
+    actor: User | None = None,
+    actor_label: str = "",
+    message: str = "",
+    payment: Payment | None = None,
+    from_status: str = "",
+    to_status: str = "",
+    data: dict[str, Any] | None = None,
+) -> PaymentRequestEvent:
+    """Write one history row. `actor` is the signed-in user who acted; otherwise `actor_label`
+    says who did it ("customer", "stripe", "system", "twilio")."""
+    return PaymentRequestEvent.objects.create(
+        organization_id=payment_request.organization_id,
+        payment_request=payment_request,
+        payment=payment,
+        kind=kind,
+        from_status=from_status,
+        to_status=to_status,
+        actor=actor,
+        actor_label=actor_label or (actor.name if actor else "system"),
+        message=message[:300],
+        data=data or {},
+    )
