@@ -288,6 +288,21 @@ class Payment(models.Model):
             models.Index(fields=["organization", "-occurred_at", "-id"]),
             models.Index(fields=["team", "-occurred_at", "-id"]),
             models.Index(fields=["advisor", "-occurred_at", "-id"]),
+            # Payments tab (D): amount sort, status filter, "not yet reconciled", reference search,
+            # and a covering index so the header totals/chart are an index-only scan.
+            models.Index(fields=["organization", "-amount_minor", "-id"], name="payment_org_amount_idx"),
+            models.Index(fields=["organization", "status", "-occurred_at"], name="payment_org_status_idx"),
+            models.Index(
+                fields=["organization", "-occurred_at", "-id"],
+                condition=Q(reconciled_at__isnull=True),
+                name="payment_org_unreconciled_idx",
+            ),
+            models.Index(fields=["organization", "reference"], name="payment_org_reference_idx"),
+            models.Index(
+                fields=["organization", "occurred_at"],
+                include=["amount_minor", "fee_minor", "refunded_minor", "status"],
+                name="payment_org_totals_idx",
+            ),
         ]
 
     @property
@@ -331,6 +346,9 @@ class Refund(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    customer_notified_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the customer's refund notice was queued (sent once)"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -363,3 +381,55 @@ class Payout(models.Model):
 
     class Meta:
         ordering = ["-arrival_date", "-id"]
+
+
+class PayoutEmailRecipient(models.Model):
+    """A person of the organization who gets an email when a payout is paid or fails."""
+
+    organization = models.ForeignKey(
+        "organizations.Organization", on_delete=models.CASCADE, related_name="payout_email_recipients"
+    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "user"], name="unique_payout_email_recipient")
+        ]
+
+
+class ReportRun(models.Model):
+    """A Stripe Reporting report run requested from the Payments tab for a connected account."""
+
+    class ReportType(models.TextChoices):
+        PAYOUT_RECONCILIATION = "payout_reconciliation.itemized.5", "Payout reconciliation (itemized)"
+        BALANCE_CHANGE = "balance_change_from_activity.itemized.3", "Balance change from activity (itemized)"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        SUCCEEDED = "succeeded", "Ready"
+        FAILED = "failed", "Failed"
+
+    organization = models.ForeignKey(
+        "organizations.Organization", on_delete=models.PROTECT, related_name="report_runs"
+    )
+    stripe_account = models.ForeignKey(StripeAccount, on_delete=models.PROTECT, related_name="report_runs")
+    report_type = models.CharField(max_length=60, choices=ReportType.choices)
+    interval_start = models.DateField()
+    interval_end = models.DateField(help_text="Inclusive")
+    stripe_report_run_id = models.CharField(max_length=255, blank=True, db_index=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    result_file_url = models.URLField(max_length=2000, blank=True)
+    error = models.CharField(max_length=500, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    @property
+    def idempotency_key(self) -> str:
+        return f"report-run-{self.pk}"
