@@ -141,6 +141,10 @@ TWILIO_AUTH_TOKEN = env.str("TWILIO_AUTH_TOKEN", default="")
 TWILIO_FROM_NUMBER = env.str("TWILIO_FROM_NUMBER", default="")
 TWILIO_API_BASE = env.str("TWILIO_API_BASE", default="")  # tests point this at a local server
 
+# --- Development outbox page /dev/outbox/: on with DEBUG; DEV_OUTBOX_ENABLED turns it on without DEBUG
+# (browser tests). Never enable it in production: it lists every message sent.
+DEV_OUTBOX_ENABLED = env.bool("DEV_OUTBOX_ENABLED", default=False)
+
 # --- Stripe: with no STRIPE_SECRET_KEY the gateway talks to the local sandbox (see payments/gateway).
 STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default="")
 STRIPE_API_BASE = env.str("STRIPE_API_BASE", default="")

@@ -27,5 +27,5 @@ urlpatterns = [
     path("django-admin/", admin.site.urls),
 ]
 
-if settings.DEBUG:
+if settings.DEBUG or settings.DEV_OUTBOX_ENABLED:
     urlpatterns.append(path("dev/", include("notifications.urls_dev")))
