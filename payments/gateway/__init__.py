@@ -1,0 +1,80 @@
+"""The payment gateway: the one door to Stripe. Import functions from here, e.g.
+
+    from payments import gateway
+    info = gateway.account_retrieve(account_id="acct_...")
+
+Types live in `payments.gateway.types`, errors in `payments.gateway.errors`."""
+
+from payments.gateway.errors import (
+    CardError,
+    GatewayError,
+    GatewayUnavailable,
+    IdempotencyConflict,
+    InvalidRequest,
+    WebhookSignatureInvalid,
+)
+from payments.gateway.stripe_api import (
+    account_create,
+    account_link_create,
+    account_retrieve,
+    account_update,
+    balance_transactions_list,
+    checkout_session_create,
+    checkout_session_expire,
+    checkout_session_retrieve,
+    events_list,
+    file_download,
+    login_link_create,
+    payment_intent_retrieve,
+    payout_retrieve,
+    refund_create,
+    refund_retrieve,
+    report_run_create,
+    report_run_retrieve,
+    webhook_event_verify,
+)
+from payments.gateway.types import (
+    AccountInfo,
+    BalanceTransactionInfo,
+    CheckoutSessionInfo,
+    PaymentIntentInfo,
+    PayoutInfo,
+    PayoutSchedule,
+    RefundInfo,
+    ReportRunInfo,
+)
+
+__all__ = [
+    "AccountInfo",
+    "BalanceTransactionInfo",
+    "CardError",
+    "CheckoutSessionInfo",
+    "GatewayError",
+    "GatewayUnavailable",
+    "IdempotencyConflict",
+    "InvalidRequest",
+    "PaymentIntentInfo",
+    "PayoutInfo",
+    "PayoutSchedule",
+    "RefundInfo",
+    "ReportRunInfo",
+    "WebhookSignatureInvalid",
+    "account_create",
+    "account_link_create",
+    "account_retrieve",
+    "account_update",
+    "balance_transactions_list",
+    "checkout_session_create",
+    "checkout_session_expire",
+    "checkout_session_retrieve",
+    "events_list",
+    "file_download",
+    "login_link_create",
+    "payment_intent_retrieve",
+    "payout_retrieve",
+    "refund_create",
+    "refund_retrieve",
+    "report_run_create",
+    "report_run_retrieve",
+    "webhook_event_verify",
+]
