@@ -8,6 +8,8 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 app = Celery("textpay")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+# Task modules not named `<app>.tasks`: the webhook pipeline (processing, missed-event sync).
+app.autodiscover_tasks(["payments.webhooks"], related_name="tasks")
 
 # Periodic jobs. Names are the task names declared with @shared_task(name=...).
 app.conf.beat_schedule = {

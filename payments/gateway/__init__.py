@@ -15,6 +15,7 @@ from payments.gateway.errors import (
 )
 from payments.gateway.stripe_api import (
     account_create,
+    account_from_event,
     account_link_create,
     account_retrieve,
     account_update,
@@ -60,6 +61,7 @@ __all__ = [
     "ReportRunInfo",
     "WebhookSignatureInvalid",
     "account_create",
+    "account_from_event",
     "account_link_create",
     "account_retrieve",
     "account_update",

@@ -379,6 +379,11 @@ def account_create(
     return _account_info(account)
 
 
+def account_from_event(*, data_object: dict) -> AccountInfo:
+    """The account snapshot inside an `account.updated` event, as our type (no call)."""
+    return _account_info(data_object)
+
+
 def account_retrieve(*, account_id: str) -> AccountInfo:
     """GET /v1/accounts/{id}"""
     with _stripe_errors():

@@ -1,0 +1,29 @@
+"""Celery tasks of the webhook pipeline. They take ids and call services."""
+
+from celery import shared_task
+
+from payments import gateway
+from payments.webhooks import services
+
+
+@shared_task(
+    name="payments.process_webhook_event",
+    bind=True,
+    max_retries=8,
+    acks_late=True,
+    time_limit=120,
+    soft_time_limit=100,
+)
+def webhook_event_process_task(self, webhook_event_id: int, force: bool = False) -> None:
+    try:
+        services.webhook_event_process(webhook_event_id=webhook_event_id, force=force)
+    except gateway.GatewayUnavailable as exc:
+        if self.request.is_eager:
+            raise
+        # Back-off: 30 s, 1 min, 2 min ... (at most about 1 h). The event stays FAILED meanwhile.
+        raise self.retry(exc=exc, countdown=min(30 * 2**self.request.retries, 3600))
+
+
+@shared_task(name="payments.sync_missed_events", time_limit=600, soft_time_limit=540)
+def sync_missed_events_task() -> dict:
+    return services.webhook_events_sync()
