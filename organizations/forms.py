@@ -1,0 +1,121 @@
+from zoneinfo import available_timezones
+
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.template import loader
+from phonenumber_field.formfields import PhoneNumberField
+
+from organizations.models import Country, Organization, Role, User
+from teams.models import Team
+
+NORTH_AMERICAN_ZONES = sorted(
+    z for z in available_timezones() if z.startswith(("America/", "Pacific/Honolulu", "US/", "Canada/"))
+)
+
+
+class EmailLoginForm(AuthenticationForm):
+    """Log in with email and password (emails are stored lower-case)."""
+
+    username = forms.EmailField(label="Email", widget=forms.EmailInput(attrs={"autofocus": True}))
+
+    def clean_username(self):
+        return self.cleaned_data["username"].strip().lower()
+
+
+class QueuedPasswordResetForm(PasswordResetForm):
+    """Django's reset flow, with the email sent through notifications.email_send (a Celery task,
+    the outbox in development)."""
+
+    def get_users(self, email):
+        return User.objects.filter(email__iexact=email.strip(), is_active=True, organization__isnull=False)
+
+    def send_mail(
+        self,
+        subject_template_name,
+        email_template_name,
+        context,
+        from_email,
+        to_email,
+        html_email_template_name=None,
+    ):
+        from notifications.services import email_send
+
+        subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
+        body = loader.render_to_string(email_template_name, context)
+        email_send(
+            organization=context["user"].organization,
+            to=to_email,
+            subject=subject,
+            body=body,
+            purpose="password_reset",
+        )
+
+
+class OrganizationForm(forms.ModelForm):
+    time_zone = forms.ChoiceField(choices=[(z, z.replace("_", " ")) for z in NORTH_AMERICAN_ZONES])
+
+    class Meta:
+        model = Organization
+        fields = [
+            "name",
+            "country",
+            "time_zone",
+            "legal_name",
+            "address_line1",
+            "address_line2",
+            "city",
+            "state",
+            "postal_code",
+            "support_phone",
+            "support_email",
+            "website",
+        ]
+        labels = {"name": "Dealership name", "address_line1": "Address", "address_line2": "Address (line 2)"}
+        help_texts = {"country": "Sets the currency: US → USD, Canada → CAD."}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        region = (self.instance.country if self.instance else None) or Country.US
+        self.fields["support_phone"] = PhoneNumberField(
+            region=region,
+            required=False,
+            label="Support phone",
+            widget=forms.TextInput(attrs={"type": "tel"}),
+        )
+        if self.instance and self.instance.support_phone:
+            self.initial["support_phone"] = self.instance.support_phone.as_national
+
+
+class InvitationForm(forms.Form):
+    name = forms.CharField(max_length=150)
+    phone = PhoneNumberField(label="Mobile phone", widget=forms.TextInput(attrs={"type": "tel"}))
+    email = forms.EmailField()
+    role = forms.ChoiceField(choices=Role.choices, initial=Role.ADVISOR)
+    teams = forms.ModelMultipleChoiceField(
+        queryset=Team.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, organization, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["phone"].region = organization.country
+        self.fields["phone"].widget.attrs["placeholder"] = "(312) 555-0123"
+        self.fields["teams"].queryset = Team.objects.filter(organization=organization)
+
+
+class RoleForm(forms.Form):
+    role = forms.ChoiceField(choices=Role.choices)
+
+
+class RegistrationForm(forms.Form):
+    password1 = forms.CharField(
+        label="Password", widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
+    password2 = forms.CharField(
+        label="Password again", widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("password1") and cleaned.get("password1") != cleaned.get("password2"):
+            self.add_error("password2", "The two passwords don't match.")
+        return cleaned

@@ -1,0 +1,205 @@
+"""Manage tab (people, roles, invitations), the registration page and the Admin tab index."""
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from core.errors import ApplicationError
+from organizations import permissions, selectors, services
+from organizations.forms import InvitationForm, OrganizationForm, RegistrationForm, RoleForm
+from organizations.models import Role
+
+
+def _apply_errors(form, error: ApplicationError) -> None:
+    """Show a service's error next to the field it names (or at the top of the form)."""
+    if not error.extra:
+        form.add_error(None, error.message)
+    for field, field_messages in error.extra.items():
+        for text in field_messages if isinstance(field_messages, list) else [field_messages]:
+            form.add_error(field if field in form.fields else None, text)
+
+
+def _require(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied
+
+
+# --- Manage tab: people ---------------------------------------------------------------------
+@login_required
+def people_list(request):
+    _require(permissions.can_manage_people(request.user))
+    organization = request.user.organization
+    return render(
+        request,
+        "organizations/people.html",
+        {
+            "people": selectors.organization_people_list(organization=organization),
+            "invitations": selectors.invitation_pending_list(organization=organization),
+            "roles": Role.choices,
+            "now": timezone.now(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def person_role_change(request, user_id: int):
+    _require(permissions.can_manage_people(request.user))
+    person = selectors.organization_user_get(organization=request.user.organization, user_id=user_id)
+    form = RoleForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose a role.")
+        return redirect("people")
+    try:
+        services.user_role_change(user=person, role=form.cleaned_data["role"], actor=request.user)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"{person.name} is now {Role(form.cleaned_data['role']).label}.")
+    return redirect("people")
+
+
+@login_required
+@require_POST
+def person_deactivate(request, user_id: int):
+    _require(permissions.can_manage_people(request.user))
+    person = selectors.organization_user_get(organization=request.user.organization, user_id=user_id)
+    try:
+        services.user_deactivate(user=person, actor=request.user)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"{person.name} can no longer log in.")
+    return redirect("people")
+
+
+@login_required
+@require_POST
+def person_reactivate(request, user_id: int):
+    _require(permissions.can_manage_people(request.user))
+    person = selectors.organization_user_get(organization=request.user.organization, user_id=user_id)
+    services.user_reactivate(user=person, actor=request.user)
+    messages.success(request, f"{person.name} can log in again.")
+    return redirect("people")
+
+
+# --- Manage tab: invitations ----------------------------------------------------------------
+@login_required
+def invitation_create(request):
+    _require(permissions.can_manage_people(request.user))
+    organization = request.user.organization
+    form = InvitationForm(request.POST or None, organization=organization)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            invitation = services.invitation_create(
+                organization=organization,
+                invited_by=request.user,
+                name=data["name"],
+                email=data["email"],
+                phone=data["phone"],
+                role=data["role"],
+                teams=data["teams"],
+            )
+        except ApplicationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, f"Invitation sent to {invitation.name} by SMS and email.")
+            return redirect("people")
+    return render(request, "organizations/invite.html", {"form": form})
+
+
+@login_required
+@require_POST
+def invitation_resend(request, invitation_id: int):
+    _require(permissions.can_manage_people(request.user))
+    invitation = selectors.invitation_get(organization=request.user.organization, invitation_id=invitation_id)
+    try:
+        services.invitation_resend(invitation=invitation, actor=request.user)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request, f"Invitation re-sent to {invitation.name}; the previous link no longer works."
+        )
+    return redirect("people")
+
+
+@login_required
+@require_POST
+def invitation_revoke(request, invitation_id: int):
+    _require(permissions.can_manage_people(request.user))
+    invitation = selectors.invitation_get(organization=request.user.organization, invitation_id=invitation_id)
+    try:
+        services.invitation_revoke(invitation=invitation, actor=request.user)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"Invitation for {invitation.name} revoked.")
+    return redirect("people")
+
+
+# --- Registration from the invitation link (public) ------------------------------------------
+def register(request, token: str):
+    invitation = selectors.invitation_get_usable(token=token)
+    if invitation is None:
+        return render(request, "organizations/register_invalid.html", status=404)
+    form = RegistrationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.invitation_accept(token=token, password=form.cleaned_data["password1"])
+        except ApplicationError as exc:
+            if "password" in exc.extra:
+                for text in exc.extra["password"]:
+                    form.add_error("password1", text)
+            else:
+                form.add_error(None, exc.message)
+        else:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, f"Welcome to {user.organization.name}, {user.name}!")
+            return redirect("home")
+    return render(request, "organizations/register.html", {"form": form, "invitation": invitation})
+
+
+# --- Admin tab ------------------------------------------------------------------------------
+ADMIN_SECTIONS = [
+    (
+        "Connections",
+        "/admin-tab/connections/",
+        "Connect Stripe so customers can pay; see the account status.",
+    ),
+    (
+        "Payment settings",
+        "/admin-tab/payment-settings/",
+        "Message templates, reminders and the maximum amount per payment.",
+    ),
+    ("API tokens", "/admin-tab/api-tokens/", "Tokens for your DMS or CRM to use the TextPay API."),
+    ("Payout emails", "/admin-tab/payout-emails/", "Who receives an email for each payout."),
+]
+
+
+@login_required
+def admin_tab(request):
+    _require(permissions.can_manage_organization(request.user))
+    organization = request.user.organization
+    form = OrganizationForm(request.POST or None, instance=organization)
+    if request.method == "POST" and form.is_valid():
+        data = {field: form.cleaned_data[field] for field in form.Meta.fields}
+        data["support_phone"] = data["support_phone"] or ""
+        try:
+            services.organization_update(organization=organization, actor=request.user, data=data)
+        except ApplicationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, "Business details saved.")
+            return redirect("admin-tab")
+    organization.refresh_from_db()
+    return render(
+        request,
+        "organizations/admin_tab.html",
+        {"form": form, "sections": ADMIN_SECTIONS, "org": organization},
+    )
