@@ -93,7 +93,7 @@ class Command(BaseCommand):
         out(f"  Open      {site_url}/")
         out(f"  Outbox    {site_url}/dev/outbox/   (every SMS and email the app sends)")
         out(f"  Logins    (password for all: {DEMO_PASSWORD})")
-        for email, name, role, _phone, team_names in PEOPLE:
+        for email, _name, role, _phone, team_names in PEOPLE:
             teams_text = f" — teams: {', '.join(team_names)}" if team_names else ""
             out(f"    {Role(role).label:<8} {email}{teams_text}")
         out("  Teams     Service (payments on), Sales (payments off)")
