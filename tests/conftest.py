@@ -45,3 +45,13 @@ def customer(org):
     return CustomerFactory(
         organization=org, name="Carla Customer", phone="+13125550199", email="carla@example.net"
     )
+
+
+@pytest.fixture(autouse=True)
+def _static_files_without_manifest(settings):
+    """Pages render in tests without `collectstatic` (with DJANGO_DEBUG=0 the settings pick the
+    manifest storage, which needs it)."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
