@@ -1,0 +1,98 @@
+#!/usr/bin/env python
+"""`make run`: the Django development server plus a Celery worker with embedded beat, both as
+child processes, on SQLite and the filesystem broker under var/ (no PostgreSQL, no Redis).
+
+Ctrl-C (or SIGTERM) is forwarded to both children; if one of them dies, the other is stopped too.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+STOP_TIMEOUT_SECONDS = 10
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+    parser.add_argument("--no-worker", action="store_true", help="run tasks eagerly in the web process")
+    args = parser.parse_args()
+
+    env = dict(os.environ)
+    env.setdefault("DJANGO_DEBUG", "1")
+    env.setdefault("SITE_URL", f"http://127.0.0.1:{args.port}")
+    env.setdefault("CELERY_BROKER_URL", "filesystem://")
+    env["PYTHONUNBUFFERED"] = "1"
+    var_dir = Path(env.get("VAR_DIR", ROOT / "var"))
+    for folder in (var_dir / "broker" / "queue", var_dir / "broker" / "processed"):
+        folder.mkdir(parents=True, exist_ok=True)
+
+    python = sys.executable
+    children: list[tuple[str, subprocess.Popen]] = []
+    if args.no_worker:
+        env["CELERY_TASK_ALWAYS_EAGER"] = "1"
+    else:
+        worker_cmd = [
+            python, "-m", "celery", "-A", "config", "worker", "-B",
+            "--pool", "solo", "--loglevel", "INFO", "--without-gossip", "--without-mingle",
+            "--schedule", str(var_dir / "celerybeat-schedule"),
+        ]  # fmt: skip
+        children.append(("worker", subprocess.Popen(worker_cmd, cwd=ROOT, env=env, start_new_session=True)))
+    web_cmd = [python, "manage.py", "runserver", f"127.0.0.1:{args.port}"]
+    children.append(("web", subprocess.Popen(web_cmd, cwd=ROOT, env=env, start_new_session=True)))
+
+    stopping = False
+
+    def stop(signum=None, frame=None):
+        nonlocal stopping
+        if stopping:
+            return
+        stopping = True
+        print("\nStopping the web server and the worker...", flush=True)
+        for _name, child in children:
+            if child.poll() is None:
+                _signal_group(child, signal.SIGINT)
+        deadline = time.monotonic() + STOP_TIMEOUT_SECONDS
+        for _name, child in children:
+            try:
+                child.wait(timeout=max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                _signal_group(child, signal.SIGKILL)
+                child.wait()
+
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
+
+    print(
+        f"TextPay on http://127.0.0.1:{args.port}/  (Ctrl-C stops the web server and the worker)", flush=True
+    )
+    exit_code = 0
+    while not stopping:
+        for name, child in children:
+            code = child.poll()
+            if code is not None:
+                print(f"The {name} process exited with code {code}; stopping.", flush=True)
+                exit_code = code or 1
+                stop()
+                break
+        time.sleep(0.5)
+    stop()
+    return exit_code
+
+
+def _signal_group(child: subprocess.Popen, signum: int) -> None:
+    try:
+        os.killpg(child.pid, signum)
+    except ProcessLookupError:
+        pass
+
+
+if __name__ == "__main__":
+    sys.exit(main())
