@@ -4,6 +4,7 @@ import pytest
 
 from organizations.models import Role
 from tests.factories import CustomerFactory, OrganizationFactory, TeamFactory, UserFactory
+from tests.twilio_server import twilio_server  # noqa: F401  (fixture: a fake Twilio over real HTTP)
 
 
 @pytest.fixture
