@@ -13,6 +13,8 @@ urlpatterns = [
     path("manage/teams/", include("teams.urls")),
     path("admin-tab/", include("organizations.urls_admin_tab")),
     path("admin-tab/connections/", include("payments.urls_connections")),
+    path("admin-tab/payment-settings/", include("payments.urls_admin_settings")),
+    path("admin-tab/api-tokens/", include("payments.urls_api_tokens")),
     path("customers/", include("customers.urls")),
     path("payments/", include("payments.urls")),
     path("requests/", include("payments.urls_requests")),

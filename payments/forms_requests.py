@@ -1,0 +1,104 @@
+"""Forms of the payment-request pages: they only parse input; the rules are in the services."""
+
+from __future__ import annotations
+
+from django import forms
+
+from core.money import parse_major
+from payments.models import PaymentRequest
+from payments.services.request_messages import PLACEHOLDERS, template_unknown_placeholders
+
+
+class AmountField(forms.CharField):
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value in self.empty_values:
+            return None
+        try:
+            return parse_major(value)
+        except ValueError as exc:
+            raise forms.ValidationError(str(exc))
+
+
+class PaymentRequestForm(forms.Form):
+    team = forms.ModelChoiceField(queryset=None, empty_label=None)
+    amount = AmountField(
+        label="Amount", widget=forms.TextInput(attrs={"inputmode": "decimal", "placeholder": "125.50"})
+    )
+    description = forms.CharField(max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
+    reference = forms.CharField(label="Reference number (invoice or contract)", max_length=64)
+    channel = forms.ChoiceField(
+        choices=PaymentRequest.Channel.choices, widget=forms.RadioSelect, initial="sms"
+    )
+    allow_partial = forms.BooleanField(label="Allow partial payment", required=False)
+    # Where the service reports a problem with the customer's contact details.
+    phone = forms.CharField(required=False, disabled=True, label="Customer's mobile")
+    email = forms.CharField(required=False, disabled=True, label="Customer's email")
+
+    def __init__(self, *args, teams, customer, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = teams
+        if teams.count() == 1:
+            self.fields["team"].widget = forms.HiddenInput()
+            self.fields["team"].initial = teams.first().pk
+        self.fields["phone"].initial = str(customer.phone) if customer.phone else "—"
+        self.fields["email"].initial = customer.email or "—"
+        self.fields["amount"].help_text = f"In {customer.organization.currency}"
+
+
+class PayAmountForm(forms.Form):
+    amount = AmountField(required=False, label="Amount to pay now")
+
+
+class PaymentSettingsForm(forms.Form):
+    sms_template = forms.CharField(
+        label="SMS text",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Leave empty for the default (fits one SMS). Placeholders: "
+        + ", ".join("{" + k + "}" for k in PLACEHOLDERS),
+    )
+    email_template = forms.CharField(
+        label="Email text",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text="Leave empty for the default.",
+    )
+    reminders_enabled = forms.BooleanField(label="Send one reminder before the link expires", required=False)
+    reminder_hours_before_expiry = forms.IntegerField(label="Hours before expiry", min_value=1, max_value=23)
+    max_payment = AmountField(label="Largest payment per request")
+
+    def _check_template(self, name):
+        value = self.cleaned_data.get(name, "")
+        unknown = template_unknown_placeholders(value)
+        if unknown:
+            raise forms.ValidationError(
+                "Unknown placeholder(s): "
+                + ", ".join("{" + u + "}" for u in unknown)
+                + ". Use: "
+                + ", ".join("{" + k + "}" for k in PLACEHOLDERS)
+            )
+        return value
+
+    def clean_sms_template(self):
+        value = self._check_template("sms_template")
+        if value and "{link}" not in value:
+            raise forms.ValidationError("The SMS must contain {link}, the pay link.")
+        return value
+
+    def clean_email_template(self):
+        value = self._check_template("email_template")
+        if value and "{link}" not in value:
+            raise forms.ValidationError("The email must contain {link}, the pay link.")
+        return value
+
+
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(max_length=100, label="Token name", help_text="e.g. DMS integration")
+    acting_user = forms.ModelChoiceField(
+        queryset=None, label="Acts as", help_text="Requests made with the token act as this person."
+    )
+
+    def __init__(self, *args, users, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["acting_user"].queryset = users

@@ -1,0 +1,40 @@
+from zoneinfo import ZoneInfo
+
+from django import template
+
+from core.money import format_minor
+
+register = template.Library()
+
+
+@register.filter
+def amount(minor, currency="USD"):
+    """{{ pr.amount_minor|amount:pr.currency }} -> $125.50"""
+    if minor in (None, ""):
+        return ""
+    return format_minor(int(minor), currency or "USD")
+
+
+@register.filter
+def in_tz(value, time_zone):
+    """A datetime in the dealership's time zone: 'Nov 22, 2026, 4:05 PM CST'."""
+    if not value:
+        return ""
+    local = value.astimezone(ZoneInfo(time_zone or "UTC"))
+    return local.strftime("%b %-d, %Y, %-I:%M %p %Z")
+
+
+@register.filter
+def utc(value):
+    if not value:
+        return ""
+    return value.astimezone(ZoneInfo("UTC")).strftime("%Y-%m-%d %H:%M UTC")
+
+
+@register.inclusion_tag("payments/_customer_requests.html", takes_context=True)
+def customer_payment_requests(context, customer):
+    """The customer page's list of payment requests the viewer may see."""
+    from payments.selectors.requests import customer_payment_request_list
+
+    user = context["request"].user
+    return {"customer_payment_requests": customer_payment_request_list(user=user, customer=customer)}
