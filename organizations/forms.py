@@ -53,6 +53,7 @@ class QueuedPasswordResetForm(PasswordResetForm):
 
 class OrganizationForm(forms.ModelForm):
     time_zone = forms.ChoiceField(choices=[(z, z.replace("_", " ")) for z in NORTH_AMERICAN_ZONES])
+    website = forms.URLField(required=False, assume_scheme="https")
 
     class Meta:
         model = Organization
