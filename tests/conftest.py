@@ -56,3 +56,28 @@ def _static_files_without_manifest(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture
+def stripe_server(settings):
+    """The Stripe emulator over real HTTP (tests/stripe_server.py has the full list of helpers).
+
+    Sets STRIPE_SECRET_KEY="sk_test_emulator", STRIPE_API_BASE=<emulator url>, STRIPE_WEBHOOK_SECRET and
+    STRIPE_CONNECT_WEBHOOK_SECRET; starts each test from an empty emulator. Webhook events are HELD:
+    `stripe_server.deliver_held(client)` POSTs them, signed, to /webhooks/stripe/ (platform) and
+    /webhooks/stripe/connect/ (connected accounts) through the Django test client;
+    `stripe_server.deliver_to(live_server.url)` sends them over HTTP instead.
+    Control: complete_onboarding(acct), onboard(link_url, steps=1..3), pay_checkout(url, card=...),
+    pay_afterpay(url), create_payout(acct), dispute(charge_id), fail_refund(re), advance_clock(seconds),
+    emit_event(type, account=, object=), events(account=), state().
+    """
+    from tests.stripe_server import running_stripe_server
+
+    server = running_stripe_server()
+    server.reset()
+    settings.STRIPE_SECRET_KEY = server.api_key
+    settings.STRIPE_API_BASE = server.url
+    settings.STRIPE_WEBHOOK_SECRET = server.webhook_secret
+    settings.STRIPE_CONNECT_WEBHOOK_SECRET = server.connect_webhook_secret
+    yield server
+    server.reset()
