@@ -10,6 +10,7 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 # Task modules not named `<app>.tasks`: the webhook pipeline (processing, missed-event sync).
 app.autodiscover_tasks(["payments.webhooks"], related_name="tasks")
+app.autodiscover_tasks(["payments"], related_name="tasks_money")  # Payments tab (D)
 
 # Periodic jobs. Names are the task names declared with @shared_task(name=...).
 app.conf.beat_schedule = {

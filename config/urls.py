@@ -13,6 +13,7 @@ urlpatterns = [
     path("manage/teams/", include("teams.urls")),
     path("admin-tab/", include("organizations.urls_admin_tab")),
     path("admin-tab/connections/", include("payments.urls_connections")),
+    path("admin-tab/payout-emails/", include("payments.urls_payout_emails")),
     path("admin-tab/payment-settings/", include("payments.urls_admin_settings")),
     path("admin-tab/api-tokens/", include("payments.urls_api_tokens")),
     path("customers/", include("customers.urls")),

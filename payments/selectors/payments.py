@@ -1,0 +1,569 @@
+"""Reads for the Payments tab: who sees which payments, the filters, keyset pages, totals, the
+daily-volume chart, one payment's timeline, and the CSV export.
+
+Display status. A row is one `Payment` (one charge attempt). Its status on the tab combines the
+attempt with the outcome of its request, so accounting sees what happened to the money:
+- succeeded, fully paying its request          -> paid
+- succeeded, for less than its request's amount -> partially paid (a partial payment)
+- partially_refunded / refunded / disputed      -> the same
+- failed, and the request then expired          -> expired
+- failed, and the request was then cancelled    -> cancelled
+- failed otherwise (e.g. the customer may retry) -> failed
+A request nobody ever tried to pay has no Payment row: it is on the request list (My payment
+requests), not here, because no money moved.
+"""
+
+from __future__ import annotations
+
+import base64
+import csv
+import datetime as dt
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+import django_filters
+from django.db import connection
+from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models.functions import TruncDate
+from django.http import Http404
+
+from core.money import format_minor, parse_major
+from notifications.models import OutboundMessage
+from organizations.models import Role, User
+from payments.models import Payment, PaymentRequest, PaymentRequestEvent, Payout, ReportRun
+from teams.models import Team
+
+DISPLAY_STATUSES = [
+    ("paid", "Paid"),
+    ("partially_paid", "Partially paid"),
+    ("refunded", "Refunded"),
+    ("partially_refunded", "Partially refunded"),
+    ("disputed", "Disputed"),
+    ("failed", "Failed"),
+    ("expired", "Expired"),
+    ("cancelled", "Cancelled"),
+]
+DISPLAY_STATUS_LABELS = dict(DISPLAY_STATUSES)
+_RS = PaymentRequest.Status
+_PS = Payment.Status
+_STATUS_Q = {
+    "paid": Q(status=_PS.SUCCEEDED, amount_minor__gte=F("payment_request__amount_minor")),
+    "partially_paid": Q(status=_PS.SUCCEEDED, amount_minor__lt=F("payment_request__amount_minor")),
+    "refunded": Q(status=_PS.REFUNDED),
+    "partially_refunded": Q(status=_PS.PARTIALLY_REFUNDED),
+    "disputed": Q(status=_PS.DISPUTED),
+    "failed": Q(status=_PS.FAILED) & ~Q(payment_request__status__in=[_RS.EXPIRED, _RS.CANCELLED]),
+    "expired": Q(status=_PS.FAILED, payment_request__status=_RS.EXPIRED),
+    "cancelled": Q(status=_PS.FAILED, payment_request__status=_RS.CANCELLED),
+}
+
+SORTS = {  # key -> (field, descending)
+    "-date": ("occurred_at", True),
+    "date": ("occurred_at", False),
+    "-amount": ("amount_minor", True),
+    "amount": ("amount_minor", False),
+}
+DEFAULT_SORT = "-date"
+PAGE_SIZES = (10, 25, 50, 100)
+DEFAULT_PAGE_SIZE = 50
+CHART_DAYS = 30
+
+
+def payment_display_status(
+    *, status: str, request_status: str, amount_minor: int, request_amount_minor: int
+) -> str:
+    if status == _PS.SUCCEEDED:
+        return "partially_paid" if amount_minor < request_amount_minor else "paid"
+    if status == _PS.FAILED:
+        if request_status == _RS.EXPIRED:
+            return "expired"
+        if request_status == _RS.CANCELLED:
+            return "cancelled"
+        return "failed"
+    return status
+
+
+def payment_method_label(*, method: str, card_brand: str, card_last4: str) -> str:
+    if method == Payment.Method.AFTERPAY:
+        return "Installments"
+    if card_last4:
+        return f"{(card_brand or 'card').title()} •••• {card_last4}"
+    return "Card"
+
+
+def organization_zone(organization) -> ZoneInfo:
+    try:
+        return ZoneInfo(organization.time_zone)
+    except Exception:  # a bad zone name must not break the tab
+        return ZoneInfo("UTC")
+
+
+# --- who sees what -------------------------------------------------------------------------
+def payments_visible_to(*, user: User) -> QuerySet[Payment]:
+    """Admins: the whole organization. Managers: their teams' payments (and their own).
+    Advisors: only their own (My payments). Never another organization's."""
+    qs = Payment.objects.filter(organization_id=user.organization_id)
+    if user.role == Role.ADMIN:
+        return qs
+    if user.role == Role.MANAGER:
+        my_teams = Team.members.through.objects.filter(user_id=user.pk).values("team_id")
+        return qs.filter(Q(team_id__in=my_teams) | Q(advisor_id=user.pk))
+    return qs.filter(advisor_id=user.pk)
+
+
+def payment_get_for_user(*, user: User, payment_id: int, for_update: bool = False) -> Payment:
+    """One payment the user may see, else 404 (another organization's, or not theirs)."""
+    qs = payments_visible_to(user=user).select_related(
+        "customer", "advisor", "team", "payment_request", "payout", "reconciled_by", "stripe_account"
+    )
+    payment = qs.filter(pk=payment_id).first()
+    if payment is None:
+        raise Http404("No such payment")
+    return payment
+
+
+def teams_for_filter(*, user: User) -> QuerySet[Team]:
+    qs = Team.objects.filter(organization_id=user.organization_id)
+    if user.role == Role.ADMIN:
+        return qs
+    if user.role == Role.MANAGER:
+        return qs.filter(members=user)
+    return qs.none()
+
+
+def advisors_for_filter(*, user: User) -> QuerySet[User]:
+    qs = User.objects.filter(organization_id=user.organization_id).order_by("name")
+    if user.role == Role.ADMIN:
+        return qs
+    if user.role == Role.MANAGER:
+        return qs.filter(teams__in=teams_for_filter(user=user)).distinct()
+    return qs.filter(pk=user.pk)
+
+
+# --- filters --------------------------------------------------------------------------------
+class _MajorAmountFilter(django_filters.CharFilter):
+    """An amount typed in dollars ("125.50"), compared in minor units."""
+
+    def filter(self, qs, value):
+        if value in (None, ""):
+            return qs
+        return super().filter(qs, parse_major(value))
+
+
+class PaymentFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="filter_search", label="Search")
+    status = django_filters.ChoiceFilter(choices=DISPLAY_STATUSES, method="filter_status", empty_label="Any")
+    team = django_filters.ModelChoiceFilter(queryset=Team.objects.none(), empty_label="All teams")
+    advisor = django_filters.ModelChoiceFilter(queryset=User.objects.none(), empty_label="All advisors")
+    date_from = django_filters.DateFilter(method="filter_date_from", label="From")
+    date_to = django_filters.DateFilter(method="filter_date_to", label="To")
+    amount_min = _MajorAmountFilter(field_name="amount_minor", lookup_expr="gte", label="Min amount")
+    amount_max = _MajorAmountFilter(field_name="amount_minor", lookup_expr="lte", label="Max amount")
+    reconciled = django_filters.ChoiceFilter(
+        choices=[("no", "Not yet reconciled"), ("yes", "Reconciled")],
+        method="filter_reconciled",
+        empty_label="Any",
+    )
+
+    class Meta:
+        model = Payment
+        fields: list[str] = []
+
+    def __init__(self, data=None, *args, user: User, **kwargs):
+        super().__init__(data, *args, **kwargs)
+        self.user = user
+        self.zone = organization_zone(user.organization)
+        self.filters["team"].queryset = teams_for_filter(user=user)
+        self.filters["advisor"].queryset = advisors_for_filter(user=user)
+
+    def is_valid(self):
+        for name in ("amount_min", "amount_max"):
+            raw = (self.data or {}).get(name)
+            if raw:
+                try:
+                    parse_major(raw)
+                except ValueError as exc:
+                    self.form.is_valid()
+                    self.form.add_error(name, str(exc))
+        return super().is_valid()
+
+    def filter_search(self, qs, name, value):
+        value = (value or "").strip()
+        if not value:
+            return qs
+        from customers.models import Customer
+
+        digits = "".join(ch for ch in value if ch.isdigit())
+        customer_q = Q(name__icontains=value) | Q(email__icontains=value)
+        if len(digits) >= 3:
+            customer_q |= Q(phone__contains=digits)
+        customers = Customer.objects.filter(customer_q, organization_id=self.user.organization_id)
+        return qs.filter(Q(customer_id__in=customers.values("id")) | Q(reference__istartswith=value))
+
+    def filter_status(self, qs, name, value):
+        return qs.filter(_STATUS_Q[value]) if value else qs
+
+    def _local_midnight(self, day: dt.date) -> dt.datetime:
+        return dt.datetime.combine(day, dt.time.min, tzinfo=self.zone)
+
+    def filter_date_from(self, qs, name, value):
+        return qs.filter(occurred_at__gte=self._local_midnight(value)) if value else qs
+
+    def filter_date_to(self, qs, name, value):
+        if not value:
+            return qs
+        return qs.filter(occurred_at__lt=self._local_midnight(value + dt.timedelta(days=1)))
+
+    def filter_reconciled(self, qs, name, value):
+        if value == "yes":
+            return qs.filter(reconciled_at__isnull=False)
+        if value == "no":
+            return qs.filter(reconciled_at__isnull=True)
+        return qs
+
+
+def payment_filter(*, user: User, params) -> PaymentFilter:
+    return PaymentFilter(params, queryset=payments_visible_to(user=user), user=user)
+
+
+# --- keyset pages ---------------------------------------------------------------------------
+@dataclass
+class PaymentPage:
+    rows: list[Payment]
+    next_cursor: str
+    sort: str
+    per_page: int
+    is_first: bool
+
+
+def _encode_cursor(value, pk: int) -> str:
+    raw = f"{value.isoformat() if isinstance(value, dt.datetime) else value}|{pk}"
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def _decode_cursor(cursor: str, field: str):
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        value, pk = raw.rsplit("|", 1)
+        return (dt.datetime.fromisoformat(value) if field == "occurred_at" else int(value)), int(pk)
+    except (ValueError, UnicodeDecodeError):
+        return None
+
+
+def payment_page(*, queryset: QuerySet[Payment], sort: str, after: str = "", per_page: int) -> PaymentPage:
+    """One page by seek pagination on (sort field, id): cost doesn't depend on how deep the page
+    is, and there is no COUNT over the whole set (the totals query gives the count)."""
+    if sort not in SORTS:
+        sort = DEFAULT_SORT
+    if per_page not in PAGE_SIZES:
+        per_page = DEFAULT_PAGE_SIZE
+    field, desc = SORTS[sort]
+    qs = queryset
+    decoded = _decode_cursor(after, field) if after else None
+    if decoded:
+        value, pk = decoded
+        if desc:  # the extra `lte` bound lets the index scan start at the cursor
+            qs = qs.filter(**{f"{field}__lte": value}).filter(
+                Q(**{f"{field}__lt": value}) | Q(**{field: value, "id__lt": pk})
+            )
+        else:
+            qs = qs.filter(**{f"{field}__gte": value}).filter(
+                Q(**{f"{field}__gt": value}) | Q(**{field: value, "id__gt": pk})
+            )
+    order = [f"-{field}", "-id"] if desc else [field, "id"]
+    rows = list(
+        qs.select_related("customer", "advisor", "team", "payment_request", "reconciled_by").order_by(*order)[
+            : per_page + 1
+        ]
+    )
+    next_cursor = ""
+    if len(rows) > per_page:
+        rows = rows[:per_page]
+        last = rows[-1]
+        next_cursor = _encode_cursor(getattr(last, field), last.pk)
+    for row in rows:
+        row.display_status = payment_display_status(
+            status=row.status,
+            request_status=row.payment_request.status,
+            amount_minor=row.amount_minor,
+            request_amount_minor=row.payment_request.amount_minor,
+        )
+        row.display_status_label = DISPLAY_STATUS_LABELS.get(row.display_status, row.display_status)
+        row.method_label = payment_method_label(
+            method=row.method, card_brand=row.card_brand, card_last4=row.card_last4
+        )
+    return PaymentPage(rows=rows, next_cursor=next_cursor, sort=sort, per_page=per_page, is_first=not decoded)
+
+
+# --- totals and chart -----------------------------------------------------------------------
+@dataclass
+class PaymentTotals:
+    count: int
+    collected_minor: int
+    fees_minor: int
+    refunds_minor: int
+    net_minor: int
+    days: list[tuple[dt.date, int]]  # (local day, collected) for the chart, oldest first
+    max_day_minor: int
+
+
+def payment_totals(*, queryset: QuerySet[Payment], zone: ZoneInfo) -> PaymentTotals:
+    """Totals of the filtered set and its daily volume in ONE grouped query. Collected and fees
+    count money that moved (failed attempts excluded); refunds are what has been refunded."""
+    moved = ~Q(status=_PS.FAILED)
+    buckets = (
+        queryset.order_by()
+        .annotate(day=TruncDate("occurred_at", tzinfo=zone))
+        .values("day")
+        .annotate(
+            n=Count("id"),
+            collected=Sum("amount_minor", filter=moved, default=0),
+            fees=Sum("fee_minor", filter=moved, default=0),
+            refunds=Sum("refunded_minor", default=0),
+        )
+        .order_by("day")
+    )
+    count = collected = fees = refunds = 0
+    days: list[tuple[dt.date, int]] = []
+    for bucket in buckets:
+        count += bucket["n"]
+        collected += bucket["collected"]
+        fees += bucket["fees"]
+        refunds += bucket["refunds"]
+        days.append((bucket["day"], bucket["collected"]))
+    days = days[-CHART_DAYS:]
+    return PaymentTotals(
+        count=count,
+        collected_minor=collected,
+        fees_minor=fees,
+        refunds_minor=refunds,
+        net_minor=collected - fees - refunds,
+        days=days,
+        max_day_minor=max((v for _, v in days), default=0),
+    )
+
+
+# --- timeline -------------------------------------------------------------------------------
+@dataclass
+class TimelineEntry:
+    at: dt.datetime
+    kind: str
+    who: str
+    message: str
+
+
+def payment_timeline(*, payment: Payment) -> list[TimelineEntry]:
+    """Everything that happened to the payment's request and this payment: the append-only
+    history rows plus the delivery state of every message sent for the request."""
+    entries: list[TimelineEntry] = []
+    events = (
+        PaymentRequestEvent.objects.filter(payment_request_id=payment.payment_request_id)
+        .filter(Q(payment__isnull=True) | Q(payment_id=payment.pk) | Q(kind__startswith="attempt"))
+        .select_related("actor")
+        .order_by("created_at", "id")
+    )
+    for event in events:
+        who = event.actor.name if event.actor else event.actor_label
+        entries.append(TimelineEntry(event.created_at, event.kind, who, event.message))
+    messages = OutboundMessage.objects.filter(payment_request_id=payment.payment_request_id).order_by(
+        "created_at", "id"
+    )
+    for msg in messages:
+        what = f"{msg.get_channel_display()} to {msg.to}"
+        if msg.purpose:
+            what += f" ({msg.purpose.replace('_', ' ')})"
+        entries.append(TimelineEntry(msg.sent_at or msg.created_at, "message_sent", msg.backend, what))
+        if msg.status in (OutboundMessage.Status.DELIVERED, OutboundMessage.Status.UNDELIVERED) or (
+            msg.status == OutboundMessage.Status.FAILED
+        ):
+            entries.append(
+                TimelineEntry(
+                    msg.status_updated_at or msg.sent_at or msg.created_at,
+                    f"message_{msg.status}",
+                    msg.backend,
+                    f"{msg.get_channel_display()} to {msg.to}: {msg.get_status_display().lower()}"
+                    + (f" ({msg.error})" if msg.error else ""),
+                )
+            )
+    entries.sort(key=lambda e: e.at)
+    return entries
+
+
+# --- payouts and reports --------------------------------------------------------------------
+def payouts_for_user(*, user: User) -> QuerySet[Payout]:
+    return (
+        Payout.objects.filter(organization_id=user.organization_id)
+        .annotate(n_payments=Count("payments"), payments_total=Sum("payments__amount_minor"))
+        .order_by("-arrival_date", "-id")
+    )
+
+
+def payout_get_for_user(*, user: User, payout_id: int) -> Payout:
+    payout = Payout.objects.filter(organization_id=user.organization_id, pk=payout_id).first()
+    if payout is None:
+        raise Http404("No such payout")
+    return payout
+
+
+def report_runs_for_user(*, user: User) -> QuerySet[ReportRun]:
+    return ReportRun.objects.filter(organization_id=user.organization_id).select_related(
+        "stripe_account", "requested_by"
+    )
+
+
+def report_run_get_for_user(*, user: User, report_run_id: int) -> ReportRun:
+    run = report_runs_for_user(user=user).filter(pk=report_run_id).first()
+    if run is None:
+        raise Http404("No such report")
+    return run
+
+
+# --- CSV ------------------------------------------------------------------------------------
+CSV_HEADER = [
+    "date",
+    "reference",
+    "customer",
+    "amount",
+    "fee",
+    "net",
+    "currency",
+    "status",
+    "refunded_amount",
+    "payout_id",
+    "payout_arrival_date",
+    "reconciled_by",
+    "reconciled_at",
+    "dms_document_number",
+]
+_DATE_FMT = "%Y-%m-%d %H:%M"
+
+
+def _major(minor: int) -> str:
+    return format_minor(minor, "USD").replace("$", "").replace(",", "")
+
+
+def _csv_order(sort: str) -> list[str]:
+    field, desc = SORTS.get(sort, SORTS[DEFAULT_SORT])
+    return [f"-{field}", "-id"] if desc else [field, "id"]
+
+
+def payment_csv_chunks_python(*, queryset: QuerySet[Payment], zone: ZoneInfo, sort: str) -> Iterator[str]:
+    """The CSV through a server-side cursor (`iterator`): memory stays flat however many rows.
+    Works on any database; PostgreSQL uses the COPY path below, which gives the same bytes."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(CSV_HEADER)
+    rows = queryset.order_by(*_csv_order(sort)).values_list(
+        "occurred_at",
+        "reference",
+        "customer__name",
+        "amount_minor",
+        "fee_minor",
+        "refunded_minor",
+        "currency",
+        "status",
+        "payment_request__status",
+        "payment_request__amount_minor",
+        "payout__stripe_payout_id",
+        "payout__arrival_date",
+        "reconciled_by__name",
+        "reconciled_at",
+        "dms_document_number",
+    )
+    for n, r in enumerate(rows.iterator(chunk_size=5000), 1):
+        amount, fee, refunded = r[3], r[4], r[5]
+        writer.writerow(
+            [
+                r[0].astimezone(zone).strftime(_DATE_FMT),
+                r[1],
+                r[2],
+                _major(amount),
+                _major(fee),
+                _major(amount - fee - refunded),
+                r[6],
+                DISPLAY_STATUS_LABELS[
+                    payment_display_status(
+                        status=r[7], request_status=r[8], amount_minor=amount, request_amount_minor=r[9]
+                    )
+                ],
+                _major(refunded),
+                r[10] or "",
+                r[11].isoformat() if r[11] else "",
+                r[12] or "",
+                r[13].astimezone(zone).strftime(_DATE_FMT) if r[13] else "",
+                r[14],
+            ]
+        )
+        if n % 1000 == 0:
+            yield buf.getvalue()
+            buf.seek(0)
+            buf.truncate()
+    yield buf.getvalue()
+
+
+def _sql_major(col: str) -> str:
+    return f"to_char(({col})::numeric / 100, 'FM9999999999990.00')"
+
+
+def payment_csv_copy_sql(*, queryset: QuerySet[Payment], zone: ZoneInfo, sort: str) -> tuple[str, tuple]:
+    """The export as one SELECT formatted by PostgreSQL (same bytes as the Python path: empty
+    values are NULL so COPY writes them unquoted, like csv.writer). The filtered, scoped queryset
+    is compiled by Django and used as the WHERE of the export."""
+    field, desc = SORTS.get(sort, SORTS[DEFAULT_SORT])
+    direction = "DESC" if desc else "ASC"
+    ids_sql, ids_params = queryset.order_by().values("id").query.sql_with_params()
+    tz = str(zone)
+    status_sql = (
+        "CASE WHEN p.status = 'succeeded' THEN "
+        "(CASE WHEN p.amount_minor < r.amount_minor THEN 'Partially paid' ELSE 'Paid' END) "
+        "WHEN p.status = 'failed' THEN "
+        "(CASE r.status WHEN 'expired' THEN 'Expired' WHEN 'cancelled' THEN 'Cancelled' ELSE 'Failed' END) "
+        "WHEN p.status = 'refunded' THEN 'Refunded' WHEN p.status = 'partially_refunded' "
+        "THEN 'Partially refunded' WHEN p.status = 'disputed' THEN 'Disputed' ELSE p.status END"
+    )
+    sql = (
+        "SELECT to_char(p.occurred_at AT TIME ZONE %s, 'YYYY-MM-DD HH24:MI'), NULLIF(p.reference, ''), "
+        "NULLIF(c.name, ''), "
+        f"{_sql_major('p.amount_minor')}, {_sql_major('p.fee_minor')}, "
+        f"{_sql_major('p.amount_minor - p.fee_minor - p.refunded_minor')}, p.currency, {status_sql}, "
+        f"{_sql_major('p.refunded_minor')}, NULLIF(po.stripe_payout_id, ''), "
+        "to_char(po.arrival_date, 'YYYY-MM-DD'), NULLIF(u.name, ''), "
+        "to_char(p.reconciled_at AT TIME ZONE %s, 'YYYY-MM-DD HH24:MI'), "
+        "NULLIF(p.dms_document_number, '') "
+        "FROM payments_payment p "
+        "JOIN customers_customer c ON c.id = p.customer_id "
+        "JOIN payments_paymentrequest r ON r.id = p.payment_request_id "
+        "LEFT JOIN payments_payout po ON po.id = p.payout_id "
+        "LEFT JOIN organizations_user u ON u.id = p.reconciled_by_id "
+        f"WHERE p.id IN ({ids_sql}) "
+        f"ORDER BY p.{field} {direction}, p.id {direction}"
+    )
+    return sql, (tz, tz, *ids_params)
+
+
+def payment_csv_chunks_copy(*, queryset: QuerySet[Payment], zone: ZoneInfo, sort: str) -> Iterator[bytes]:
+    """PostgreSQL COPY ... TO STDOUT: the database writes the CSV, we pass the chunks through."""
+    sql, params = payment_csv_copy_sql(queryset=queryset, zone=zone, sort=sort)
+    yield (",".join(CSV_HEADER) + "\n").encode()
+    connection.ensure_connection()
+    raw = connection.connection  # psycopg 3 connection
+    with raw.cursor() as cursor:  # psycopg merges COPY parameters client-side
+        with cursor.copy(f"COPY ({sql}) TO STDOUT WITH (FORMAT csv)", params) as copy:
+            pending: list[bytes] = []
+            size = 0
+            for data in copy:
+                pending.append(bytes(data))
+                size += len(data)
+                if size >= 256 * 1024:
+                    yield b"".join(pending)
+                    pending, size = [], 0
+            if pending:
+                yield b"".join(pending)
+
+
+def payment_csv_chunks(*, queryset: QuerySet[Payment], zone: ZoneInfo, sort: str) -> Iterator[bytes | str]:
+    if connection.vendor == "postgresql":
+        return payment_csv_chunks_copy(queryset=queryset, zone=zone, sort=sort)
+    return payment_csv_chunks_python(queryset=queryset, zone=zone, sort=sort)

@@ -1,0 +1,182 @@
+"""Payouts: recorded from `payout.*` events; the payments a payout contains come from its balance
+transactions; the payout email goes once per payout status to the recipients an Admin chose."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from django.db import transaction
+from django.utils import timezone
+
+from core.errors import PermissionDenied
+from core.money import format_minor
+from organizations.models import User
+from organizations.permissions import can_manage_payout_emails
+from payments.models import Payment, PaymentRequestEvent, Payout, PayoutEmailRecipient, StripeAccount
+
+logger = logging.getLogger(__name__)
+
+NOTIFIED_STATUSES = ("paid", "failed")
+
+
+def _arrival(value) -> dt.date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, dt.date):
+        return value
+    return dt.datetime.fromtimestamp(int(value), tz=dt.UTC).date()
+
+
+def payout_record(*, account_id: str, payout: dict, event_created: int) -> Payout | None:
+    """Create or update our Payout from a Stripe payout object. An older event never overwrites a
+    newer one. For a paid payout the contained payments are linked (balance transactions)."""
+    account = StripeAccount.objects.filter(stripe_id=account_id).first()
+    if account is None:
+        logger.warning("payout %s for unknown account %s", payout.get("id"), account_id)
+        return None
+    status = payout.get("status", "")
+    source_ids: list[str] = []
+    if status == "paid":
+        from payments import gateway
+
+        source_ids = [
+            bt.source_id
+            for bt in gateway.balance_transactions_list(account_id=account_id, payout_id=payout["id"])
+            if bt.source_id
+        ]
+    with transaction.atomic():
+        record, created = Payout.objects.select_for_update().get_or_create(
+            stripe_payout_id=payout["id"],
+            defaults={
+                "organization_id": account.organization_id,
+                "stripe_account": account,
+                "amount_minor": int(payout.get("amount") or 0),
+                "currency": (payout.get("currency") or account.default_currency).upper(),
+                "status": status,
+                "arrival_date": _arrival(payout.get("arrival_date")),
+                "failure_message": (payout.get("failure_message") or "")[:300],
+                "last_event_created": event_created,
+            },
+        )
+        if not created:
+            if event_created < record.last_event_created:
+                return record  # older news
+            record.amount_minor = int(payout.get("amount") or record.amount_minor)
+            record.status = status or record.status
+            record.arrival_date = _arrival(payout.get("arrival_date")) or record.arrival_date
+            record.failure_message = (payout.get("failure_message") or "")[:300]
+            record.last_event_created = event_created
+            record.save()
+        if source_ids:
+            payout_payments_link(payout=record, source_ids=source_ids)
+        if record.status in NOTIFIED_STATUSES and record.notified_status != record.status:
+            from payments.tasks_money import payout_email_task
+
+            payout_pk = record.pk
+            transaction.on_commit(lambda: payout_email_task.delay(payout_pk))
+    return record
+
+
+def payout_payments_link(*, payout: Payout, source_ids: list[str]) -> int:
+    """Point the payments whose charges are in the payout at it, and write a history row each."""
+    payments = list(
+        Payment.objects.filter(stripe_account_id=payout.stripe_account_id, stripe_charge_id__in=source_ids)
+        .exclude(payout=payout)
+        .only("id", "payment_request_id", "organization_id")
+    )
+    if not payments:
+        return 0
+    Payment.objects.filter(pk__in=[p.pk for p in payments]).update(payout=payout, updated_at=timezone.now())
+    arrival = payout.arrival_date.isoformat() if payout.arrival_date else "?"
+    PaymentRequestEvent.objects.bulk_create(
+        [
+            PaymentRequestEvent(
+                organization_id=p.organization_id,
+                payment_request_id=p.payment_request_id,
+                payment_id=p.pk,
+                kind="payout",
+                actor_label="stripe",
+                message=f"In payout {payout.stripe_payout_id} "
+                f"({format_minor(payout.amount_minor, payout.currency)}, arriving {arrival})",
+                data={"payout_id": payout.pk},
+            )
+            for p in payments
+        ]
+    )
+    return len(payments)
+
+
+def payout_email_send(*, payout_id: int) -> int:
+    """Email the chosen recipients once for the payout's current status. Returns emails queued."""
+    from notifications.services import email_send
+
+    with transaction.atomic():
+        payout = Payout.objects.select_for_update().select_related("organization").get(pk=payout_id)
+        if payout.status not in NOTIFIED_STATUSES or payout.notified_status == payout.status:
+            return 0
+        payout.notified_status = payout.status
+        payout.save(update_fields=["notified_status", "updated_at"])
+        recipients = list(
+            PayoutEmailRecipient.objects.filter(
+                organization_id=payout.organization_id, user__is_active=True
+            ).select_related("user")
+        )
+        if not recipients:
+            return 0
+        subject, body = _payout_email_text(payout=payout)
+        for recipient in recipients:
+            email_send(
+                organization=payout.organization,
+                to=recipient.user.email,
+                subject=subject,
+                body=body,
+                purpose="payout",
+            )
+    return len(recipients)
+
+
+def _payout_email_text(*, payout: Payout) -> tuple[str, str]:
+    money = format_minor(payout.amount_minor, payout.currency)
+    arrival = payout.arrival_date.strftime("%b %-d, %Y") if payout.arrival_date else "unknown"
+    if payout.status == "paid":
+        subject = f"Payout of {money} paid — arriving {arrival}"
+        lines = [f"A payout of {money} was sent to your bank account. Expected arrival: {arrival}."]
+    else:
+        subject = f"Payout of {money} failed"
+        lines = [
+            f"A payout of {money} (expected {arrival}) failed: {payout.failure_message or 'no reason given'}.",
+            "Check the bank account in your Stripe Express dashboard.",
+        ]
+    payments = list(payout.payments.select_related("customer").order_by("occurred_at", "id")[:500])
+    lines += ["", f"Payments in this payout ({len(payments)}):"]
+    for p in payments:
+        lines.append(
+            f"- {p.occurred_at:%Y-%m-%d} {p.reference} {p.customer.name}: {format_minor(p.amount_minor, p.currency)}"
+        )
+    lines += ["", f"Stripe payout id: {payout.stripe_payout_id}"]
+    return subject, "\n".join(lines)
+
+
+def payout_email_recipients_set(*, user: User, user_ids: list[int]) -> list[PayoutEmailRecipient]:
+    """Replace the organization's payout email recipients (Admins only)."""
+    if not can_manage_payout_emails(user):
+        raise PermissionDenied("Only Admins choose who receives payout emails.")
+    wanted = set(
+        User.objects.filter(
+            organization_id=user.organization_id, is_active=True, pk__in=user_ids
+        ).values_list("pk", flat=True)
+    )
+    with transaction.atomic():
+        PayoutEmailRecipient.objects.filter(organization_id=user.organization_id).exclude(
+            user_id__in=wanted
+        ).delete()
+        have = set(
+            PayoutEmailRecipient.objects.filter(organization_id=user.organization_id).values_list(
+                "user_id", flat=True
+            )
+        )
+        PayoutEmailRecipient.objects.bulk_create(
+            [PayoutEmailRecipient(organization_id=user.organization_id, user_id=uid) for uid in wanted - have]
+        )
+    return list(PayoutEmailRecipient.objects.filter(organization_id=user.organization_id))

@@ -1,0 +1,31 @@
+from django import template
+
+from core.money import format_minor
+
+register = template.Library()
+
+
+@register.filter
+def money(minor, currency="USD"):
+    """{{ payment.amount_minor|money:payment.currency }} -> $125.50"""
+    if minor in (None, ""):
+        return ""
+    return format_minor(int(minor), currency or "USD")
+
+
+@register.filter
+def major(minor):
+    """Minor units as a plain decimal for form fields: 12550 -> 125.50"""
+    if minor in (None, ""):
+        return ""
+    sign = "-" if int(minor) < 0 else ""
+    whole, cents = divmod(abs(int(minor)), 100)
+    return f"{sign}{whole}.{cents:02d}"
+
+
+@register.simple_tag
+def bar_height(value, maximum, height=60):
+    """Pixel height of a chart bar."""
+    if not maximum:
+        return 0
+    return max(1, round(int(value) * height / int(maximum))) if value else 0

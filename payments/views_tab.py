@@ -1,0 +1,360 @@
+"""The Payments tab (My payments for Advisors): list, detail, refund, reconcile, CSV, payouts,
+Stripe reports, and the Admin's payout email recipients. Views stay thin: selectors read,
+services change, organizations.permissions decides."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from core.errors import ApplicationError, PermissionDenied
+from core.money import format_minor, parse_major
+from organizations import permissions
+from organizations.models import Role, User
+from payments.models import PayoutEmailRecipient, Refund, ReportRun, StripeAccount
+from payments.selectors import payments as sel
+from payments.services.payouts import payout_email_recipients_set
+from payments.services.reconciliation import payments_reconcile, payments_unreconcile
+from payments.services.refunds import payment_refundable_minor, refund_create
+from payments.services.reports import report_run_file, report_run_request
+
+
+def _member_required(user: User) -> None:
+    if not permissions.can_open_payments_tab(user):
+        raise PermissionDenied("You don't have access to payments.")
+
+
+def _render(request, template: str, context: dict, status: int = 200):
+    with timezone.override(sel.organization_zone(request.user.organization)):
+        return render(request, template, context, status=status)
+
+
+def _safe_next(request, default: str) -> str:
+    nxt = request.POST.get("next") or request.GET.get("next") or ""
+    return nxt if nxt.startswith("/") and not nxt.startswith("//") else default
+
+
+# --- list -----------------------------------------------------------------------------------
+@login_required
+def payment_list(request):
+    user = request.user
+    _member_required(user)
+    payment_filter = sel.payment_filter(user=user, params=request.GET)
+    zone = sel.organization_zone(user.organization)
+    valid = payment_filter.is_valid()
+    queryset = payment_filter.qs if valid else sel.payments_visible_to(user=user).none()
+    try:
+        per_page = int(request.GET.get("per_page") or sel.DEFAULT_PAGE_SIZE)
+    except ValueError:
+        per_page = sel.DEFAULT_PAGE_SIZE
+    page = sel.payment_page(
+        queryset=queryset,
+        sort=request.GET.get("sort", sel.DEFAULT_SORT),
+        after=request.GET.get("after", ""),
+        per_page=per_page,
+    )
+    totals = sel.payment_totals(queryset=queryset, zone=zone)
+    params = request.GET.copy()
+    params.pop("after", None)
+    next_params = params.copy()
+    if page.next_cursor:
+        next_params["after"] = page.next_cursor
+    sort_links = {}
+    for key in ("date", "amount"):
+        p = params.copy()
+        p["sort"] = f"-{key}" if page.sort != f"-{key}" else key
+        sort_links[key] = p.urlencode()
+    return _render(
+        request,
+        "payments/tab/list.html",
+        {
+            "filter": payment_filter,
+            "page": page,
+            "totals": totals,
+            "currency": user.organization.currency,
+            "query": params.urlencode(),
+            "next_query": next_params.urlencode(),
+            "sort_links": sort_links,
+            "per_page_choices": sel.PAGE_SIZES,
+            "can_reconcile_any": user.role in (Role.ADMIN, Role.MANAGER),
+            "can_download": permissions.can_download_reports(user),
+            "title": "My payments" if user.role == Role.ADVISOR else "Payments",
+        },
+    )
+
+
+@login_required
+def payment_export(request):
+    """The filtered view as CSV, streamed (same filters and order as the table)."""
+    user = request.user
+    _member_required(user)
+    payment_filter = sel.payment_filter(user=user, params=request.GET)
+    if not payment_filter.is_valid():
+        raise ApplicationError("Fix the filters first.", extra=payment_filter.errors)
+    zone = sel.organization_zone(user.organization)
+    chunks = sel.payment_csv_chunks(
+        queryset=payment_filter.qs, zone=zone, sort=request.GET.get("sort", sel.DEFAULT_SORT)
+    )
+    response = StreamingHttpResponse(chunks, content_type="text/csv; charset=utf-8")
+    stamp = timezone.now().astimezone(zone).strftime("%Y%m%d-%H%M")
+    response["Content-Disposition"] = f'attachment; filename="payments-{stamp}.csv"'
+    return response
+
+
+# --- detail, refund, reconcile --------------------------------------------------------------
+@login_required
+def payment_detail(request, payment_id: int):
+    user = request.user
+    payment = sel.payment_get_for_user(user=user, payment_id=payment_id)
+    payment.display_status = sel.payment_display_status(
+        status=payment.status,
+        request_status=payment.payment_request.status,
+        amount_minor=payment.amount_minor,
+        request_amount_minor=payment.payment_request.amount_minor,
+    )
+    payment.display_status_label = sel.DISPLAY_STATUS_LABELS.get(payment.display_status)
+    payment.method_label = sel.payment_method_label(
+        method=payment.method, card_brand=payment.card_brand, card_last4=payment.card_last4
+    )
+    can_refund = permissions.can_refund(user, payment)
+    return _render(
+        request,
+        "payments/tab/detail.html",
+        {
+            "payment": payment,
+            "timeline": sel.payment_timeline(payment=payment),
+            "refunds": payment.refunds.select_related("created_by"),
+            "refundable_minor": payment_refundable_minor(payment=payment) if can_refund else 0,
+            "can_refund": can_refund,
+            "can_reconcile": permissions.can_reconcile(user, payment),
+        },
+    )
+
+
+class RefundForm(forms.Form):
+    amount = forms.CharField(
+        required=False, help_text="Leave empty to refund everything that is still refundable."
+    )
+    reason = forms.ChoiceField(choices=Refund.Reason.choices, initial=Refund.Reason.REQUESTED_BY_CUSTOMER)
+    note = forms.CharField(required=False, max_length=300, widget=forms.TextInput)
+
+    def __init__(self, *args, refundable_minor: int, currency: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.refundable_minor = refundable_minor
+        self.currency = currency
+
+    def clean_amount(self):
+        raw = (self.cleaned_data.get("amount") or "").strip()
+        if not raw:
+            return None
+        try:
+            amount = parse_major(raw)
+        except ValueError as exc:
+            raise forms.ValidationError(str(exc))
+        if amount <= 0:
+            raise forms.ValidationError("Enter an amount above zero.")
+        if amount > self.refundable_minor:
+            raise forms.ValidationError(
+                f"You can refund at most {format_minor(self.refundable_minor, self.currency)}."
+            )
+        return amount
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def payment_refund(request, payment_id: int):
+    """Step 1: amount (full by default), reason, note. Step 2: confirm. Then refund."""
+    user = request.user
+    payment = sel.payment_get_for_user(user=user, payment_id=payment_id)
+    if not permissions.can_refund(user, payment):
+        raise PermissionDenied("Only Managers of this team and Admins can refund payments.")
+    refundable = payment_refundable_minor(payment=payment)
+    form = RefundForm(request.POST or None, refundable_minor=refundable, currency=payment.currency)
+    context = {"payment": payment, "form": form, "refundable_minor": refundable}
+    if request.method == "POST" and form.is_valid():
+        amount = form.cleaned_data["amount"]
+        if request.POST.get("confirm") != "yes":
+            context["confirm_amount_minor"] = amount if amount is not None else refundable
+            return _render(request, "payments/tab/refund_confirm.html", context)
+        try:
+            refund = refund_create(
+                payment_id=payment.pk,
+                user=user,
+                amount_minor=amount,
+                reason=form.cleaned_data["reason"],
+                note=form.cleaned_data["note"],
+            )
+        except ApplicationError as exc:
+            for field, message in exc.extra.items():
+                if field in form.fields:
+                    form.add_error(field, message)
+            if not exc.extra:
+                form.add_error(None, exc.message)
+            context["refundable_minor"] = payment_refundable_minor(payment=payment)
+            return _render(request, "payments/tab/refund.html", context, status=400)
+        messages.success(
+            request,
+            f"Refund of {format_minor(refund.amount_minor, refund.currency)}: {refund.get_status_display().lower()}.",
+        )
+        return redirect("payments:detail", payment_id=payment.pk)
+    return _render(
+        request, "payments/tab/refund.html", context, status=400 if request.method == "POST" else 200
+    )
+
+
+@login_required
+@require_POST
+def payment_reconcile(request):
+    user = request.user
+    _member_required(user)
+    ids = [i for i in request.POST.getlist("payment_ids") if i.isdigit()]
+    action = request.POST.get("action", "reconcile")
+    if not ids:
+        messages.error(request, "Select at least one payment.")
+        return redirect(_safe_next(request, reverse("payments:list")))
+    if action == "undo":
+        n = payments_unreconcile(user=user, payment_ids=[int(i) for i in ids])
+        messages.success(request, f"Reconciliation undone for {n} payment{'s' if n != 1 else ''}.")
+    else:
+        n = payments_reconcile(
+            user=user,
+            payment_ids=[int(i) for i in ids],
+            document_number=request.POST.get("document_number", ""),
+        )
+        skipped = len(ids) - n
+        text = f"{n} payment{'s' if n != 1 else ''} reconciled."
+        if skipped:
+            text += f" {skipped} left as they were (already reconciled, failed, or not yours to reconcile)."
+        messages.success(request, text)
+    return redirect(_safe_next(request, reverse("payments:list")))
+
+
+# --- payouts --------------------------------------------------------------------------------
+def _reports_required(user: User) -> None:
+    if not permissions.can_download_reports(user):
+        raise PermissionDenied("Only Managers and Admins see payouts and reports.")
+
+
+@login_required
+def payout_list(request):
+    _reports_required(request.user)
+    return _render(
+        request, "payments/tab/payouts.html", {"payouts": sel.payouts_for_user(user=request.user)[:200]}
+    )
+
+
+@login_required
+def payout_detail(request, payout_id: int):
+    _reports_required(request.user)
+    payout = sel.payout_get_for_user(user=request.user, payout_id=payout_id)
+    payments = list(payout.payments.select_related("customer", "advisor").order_by("occurred_at", "id"))
+    total = sum(p.amount_minor for p in payments)
+    fees = sum(p.fee_minor for p in payments)
+    refunds = sum(p.refunded_minor for p in payments)
+    return _render(
+        request,
+        "payments/tab/payout_detail.html",
+        {
+            "payout": payout,
+            "payments": payments,
+            "total": total,
+            "fees": fees,
+            "refunds": refunds,
+            "net": total - fees - refunds,
+        },
+    )
+
+
+# --- Stripe reports -------------------------------------------------------------------------
+class ReportRunForm(forms.Form):
+    stripe_account = forms.ModelChoiceField(queryset=StripeAccount.objects.none(), empty_label=None)
+    report_type = forms.ChoiceField(choices=ReportRun.ReportType.choices)
+    interval_start = forms.DateField(label="From (UTC)", widget=forms.DateInput(attrs={"type": "date"}))
+    interval_end = forms.DateField(label="To (UTC, included)", widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["stripe_account"].queryset = StripeAccount.objects.filter(
+            organization_id=user.organization_id
+        )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def report_list(request):
+    user = request.user
+    _reports_required(user)
+    yesterday = timezone.now().date() - dt.timedelta(days=1)
+    form = ReportRunForm(
+        request.POST or None,
+        user=user,
+        initial={"interval_start": yesterday - dt.timedelta(days=6), "interval_end": yesterday},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            report_run_request(
+                user=user,
+                stripe_account_id=form.cleaned_data["stripe_account"].pk,
+                report_type=form.cleaned_data["report_type"],
+                interval_start=form.cleaned_data["interval_start"],
+                interval_end=form.cleaned_data["interval_end"],
+            )
+        except ApplicationError as exc:
+            for field, message in exc.extra.items():
+                form.add_error(field if field in form.fields else None, message)
+            if not exc.extra:
+                form.add_error(None, exc.message)
+        else:
+            messages.success(
+                request, "Report requested from Stripe. It will be ready to download here shortly."
+            )
+            return redirect("payments:reports")
+    return _render(
+        request,
+        "payments/tab/reports.html",
+        {"form": form, "runs": sel.report_runs_for_user(user=user)[:50]},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+def report_download(request, report_run_id: int):
+    _reports_required(request.user)
+    run = sel.report_run_get_for_user(user=request.user, report_run_id=report_run_id)
+    content = report_run_file(report_run=run)
+    response = HttpResponse(content, content_type="text/csv")
+    name = f"{run.report_type}-{run.interval_start}-{run.interval_end}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+# --- Admin tab: payout emails ---------------------------------------------------------------
+@login_required
+@require_http_methods(["GET", "POST"])
+def payout_emails(request):
+    user = request.user
+    if not permissions.can_manage_payout_emails(user):
+        raise PermissionDenied("Only Admins choose who receives payout emails.")
+    if request.method == "POST":
+        ids = [int(i) for i in request.POST.getlist("user_ids") if i.isdigit()]
+        recipients = payout_email_recipients_set(user=user, user_ids=ids)
+        messages.success(
+            request,
+            f"Payout emails go to {len(recipients)} {'person' if len(recipients) == 1 else 'people'}.",
+        )
+        return redirect("payout-emails")
+    chosen = set(
+        PayoutEmailRecipient.objects.filter(organization_id=user.organization_id).values_list(
+            "user_id", flat=True
+        )
+    )
+    people = User.objects.filter(organization_id=user.organization_id, is_active=True).order_by("name")
+    return _render(request, "payments/tab/payout_emails.html", {"people": people, "chosen": chosen})

@@ -1,0 +1,222 @@
+import csv
+import io
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from organizations.models import Role
+from payments.selectors.payments import payment_csv_chunks_python, payment_filter
+from tests.factories import UserFactory
+from tests.payments_tab.conftest import make_payment
+
+pytestmark = pytest.mark.django_db
+
+
+def _refs(response):
+    return [row.reference for row in response.context["page"].rows]
+
+
+def test_admin_sees_every_payment_of_the_org_and_nothing_else(client, world, admin_user):
+    client.force_login(admin_user)
+    response = client.get("/payments/")
+    assert response.status_code == 200
+    assert _refs(response) == ["RO-1001", "RO-1002", "DEAL-77", "RO-1003", "DEAL-78"]
+
+
+def test_manager_sees_their_teams_payments_only(client, world, manager):
+    client.force_login(manager)
+    response = client.get("/payments/")
+    assert _refs(response) == ["RO-1001", "RO-1002", "RO-1003"]
+    assert response.context["title"] == "Payments"
+
+
+def test_advisor_sees_only_own_payments_as_my_payments(client, world, advisor):
+    client.force_login(advisor)
+    response = client.get("/payments/")
+    assert _refs(response) == ["RO-1001", "RO-1003"]
+    assert response.context["title"] == "My payments"
+    assert b"My payments" in response.content
+
+
+@pytest.mark.parametrize("who", ["admin_user", "manager", "advisor"])
+def test_another_organizations_payment_is_404(client, world, who, request):
+    client.force_login(request.getfixturevalue(who))
+    other = world["payments"]["other_org"]
+    assert client.get(f"/payments/{other.pk}/").status_code == 404
+    assert client.get(f"/payments/{other.pk}/refund/").status_code == 404
+
+
+def test_manager_cannot_open_another_teams_payment_and_advisor_not_a_colleagues(
+    client, world, manager, advisor
+):
+    client.force_login(manager)
+    assert client.get(f"/payments/{world['payments']['sales'].pk}/").status_code == 404
+    assert client.get(f"/payments/{world['payments']['service_advisor'].pk}/").status_code == 200
+    client.force_login(advisor)
+    assert client.get(f"/payments/{world['payments']['service_manager'].pk}/").status_code == 404
+
+
+def test_advisor_cannot_refund_own_payment(client, world, advisor):
+    client.force_login(advisor)
+    response = client.get(f"/payments/{world['payments']['service_advisor'].pk}/refund/")
+    assert response.status_code == 403
+
+
+def test_display_statuses(client, world, admin_user):
+    client.force_login(admin_user)
+    rows = {r.reference: r.display_status for r in client.get("/payments/").context["page"].rows}
+    assert rows == {
+        "RO-1001": "paid",
+        "RO-1002": "paid",
+        "DEAL-77": "paid",
+        "RO-1003": "expired",
+        "DEAL-78": "partially_paid",
+    }
+
+
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ("status=expired", ["RO-1003"]),
+        ("status=partially_paid", ["DEAL-78"]),
+        ("status=paid", ["RO-1001", "RO-1002", "DEAL-77"]),
+        ("amount_min=100&amount_max=2500", ["RO-1001", "DEAL-77"]),
+        ("q=carla", ["RO-1001"]),
+        ("q=DEAL", ["DEAL-77", "DEAL-78"]),
+        ("q=3125550199", ["RO-1001"]),
+        ("sort=-amount", ["DEAL-77", "RO-1001", "RO-1003", "RO-1002", "DEAL-78"]),
+        ("sort=amount&status=paid", ["RO-1002", "RO-1001", "DEAL-77"]),
+        ("reconciled=yes", []),
+    ],
+)
+def test_filters_and_sort(client, world, admin_user, query, expected):
+    client.force_login(admin_user)
+    assert _refs(client.get(f"/payments/?{query}")) == expected
+
+
+def test_team_advisor_and_date_filters(client, world, admin_user):
+    client.force_login(admin_user)
+    assert _refs(client.get(f"/payments/?team={world['sales'].pk}")) == ["DEAL-77", "DEAL-78"]
+    assert _refs(client.get(f"/payments/?advisor={world['advisor2'].pk}")) == ["DEAL-77", "DEAL-78"]
+    p = world["payments"]["sales"]
+    from payments.selectors.payments import organization_zone
+
+    day = p.occurred_at.astimezone(organization_zone(admin_user.organization)).date()
+    assert _refs(client.get(f"/payments/?date_from={day}&date_to={day}")) == ["DEAL-77"]
+
+
+def test_manager_cannot_filter_on_a_team_they_are_not_in(client, world, manager):
+    client.force_login(manager)
+    response = client.get(f"/payments/?team={world['sales'].pk}")
+    assert _refs(response) == []
+    assert "team" in response.context["filter"].form.errors
+
+
+def test_bad_amount_filter_names_the_field(client, world, admin_user):
+    client.force_login(admin_user)
+    response = client.get("/payments/?amount_min=abc")
+    assert response.status_code == 200
+    assert "amount_min" in response.context["filter"].form.errors
+
+
+def test_totals_of_filtered_set(client, world, admin_user):
+    from payments.models import Payment
+
+    Payment.objects.filter(pk=world["payments"]["sales"].pk).update(
+        refunded_minor=50_000, status="partially_refunded"
+    )
+    client.force_login(admin_user)
+    totals = client.get("/payments/").context["totals"]
+    paid = [world["payments"][k] for k in ("service_advisor", "service_manager", "sales", "partial")]
+    assert totals.count == 5
+    assert totals.collected_minor == sum(p.amount_minor for p in paid) == 271_550
+    assert totals.fees_minor == sum(p.fee_minor for p in paid)
+    assert totals.refunds_minor == 50_000
+    assert totals.net_minor == totals.collected_minor - totals.fees_minor - 50_000
+    assert sum(v for _, v in totals.days) == 271_550
+    team_totals = client.get(f"/payments/?team={world['sales'].pk}").context["totals"]
+    assert team_totals.collected_minor == 254_000
+
+
+def test_keyset_pagination_walks_every_row_once(client, world, admin_user):
+    for i in range(23):
+        make_payment(
+            org=admin_user.organization, team=world["sales"], advisor=world["advisor2"], amount=100 + i % 3
+        )
+    client.force_login(admin_user)
+    for sort in ("-date", "amount"):
+        seen, url = [], f"/payments/?per_page=10&sort={sort}"
+        while url:
+            response = client.get(url)
+            seen += [r.pk for r in response.context["page"].rows]
+            nxt = response.context["page"].next_cursor
+            url = f"/payments/?{response.context['next_query']}" if nxt else None
+        assert len(seen) == len(set(seen)) == 28
+
+
+def test_queries_per_page_do_not_grow_with_page_size(client, world, admin_user):
+    org = admin_user.organization
+    teams = [world["sales"]]
+    for i in range(110):
+        advisor = UserFactory(organization=org, role=Role.ADVISOR, teams=teams)
+        make_payment(org=org, team=teams[0], advisor=advisor, amount=1_000 + i)
+    client.force_login(admin_user)
+    counts = {}
+    for n in (10, 100):
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(f"/payments/?per_page={n}")
+        assert len(response.context["page"].rows) == n
+        counts[n] = len(ctx.captured_queries)
+    assert counts[10] == counts[100]
+    assert counts[100] <= 10
+
+
+def _csv_rows(content: bytes | str):
+    text = content.decode() if isinstance(content, bytes) else content
+    return list(csv.reader(io.StringIO(text)))
+
+
+@pytest.mark.parametrize("query", ["", "status=paid", "team=SALES", "q=RO&sort=amount", "sort=-amount"])
+def test_csv_equals_the_table_for_the_same_filters(client, world, admin_user, query):
+    from payments.services.reconciliation import payments_reconcile
+
+    payments_reconcile(
+        user=admin_user, payment_ids=[world["payments"]["sales"].pk], document_number='RO 55, "x"'
+    )
+    query = query.replace("SALES", str(world["sales"].pk))
+    client.force_login(admin_user)
+    table = client.get(f"/payments/?per_page=100&{query}").context["page"].rows
+    response = client.get(f"/payments/export.csv?{query}")
+    assert response.status_code == 200 and response.streaming
+    rows = _csv_rows(b"".join(response.streaming_content))
+    assert rows[0][:3] == ["date", "reference", "customer"]
+    body = rows[1:]
+    assert [r[1] for r in body] == [p.reference for p in table]
+    assert [r[2] for r in body] == [p.customer.name for p in table]
+    assert [r[7] for r in body] == [p.display_status_label for p in table]
+    assert [r[3] for r in body] == [f"{p.amount_minor // 100}.{p.amount_minor % 100:02d}" for p in table]
+    assert [r[5] for r in body] == [f"{p.net_minor // 100}.{p.net_minor % 100:02d}" for p in table]
+    for r, p in zip(body, table, strict=True):
+        assert r[0] == p.occurred_at.astimezone(__import__("zoneinfo").ZoneInfo("America/Chicago")).strftime(
+            "%Y-%m-%d %H:%M"
+        )
+        assert r[11] == (p.reconciled_by.name if p.reconciled_by else "")
+    # The portable (server-side cursor) writer gives the same bytes as PostgreSQL COPY.
+    f = payment_filter(
+        user=admin_user, params=__import__("django.http", fromlist=["QueryDict"]).QueryDict(query)
+    )
+    assert f.is_valid()
+    sort = f.data.get("sort", "-date")
+    from payments.selectors.payments import organization_zone
+
+    python_csv = "".join(
+        payment_csv_chunks_python(queryset=f.qs, zone=organization_zone(admin_user.organization), sort=sort)
+    )
+    assert _csv_rows(python_csv) == rows
+
+
+def test_csv_is_scoped_like_the_table(client, world, advisor):
+    client.force_login(advisor)
+    rows = _csv_rows(b"".join(client.get("/payments/export.csv").streaming_content))
+    assert sorted(r[1] for r in rows[1:]) == ["RO-1001", "RO-1003"]
