@@ -22,7 +22,7 @@ from .wire import ParamError, Response, StripeErrorResponse, invalid, new_id, pa
 logger = logging.getLogger(__name__)
 
 FIXTURES = json.loads((Path(__file__).with_name("stripe_fixtures.json")).read_text())["resources"]
-DEFAULT_API_VERSION = "2025-09-30.clover"
+DEFAULT_API_VERSION = "2026-10-28.endive"  # stripe-python 16.1's pinned version
 PLATFORM = ""  # owner key of the platform's own objects
 
 
@@ -183,7 +183,7 @@ class Emulator:
         event.update(
             {
                 "id": new_id("evt_"),
-                "api_version": self.config.api_version,
+                "api_version": self.state.get("api_version") or self.config.api_version,
                 "created": self.now(),
                 "data": data,
                 "livemode": False,
@@ -367,6 +367,8 @@ class Emulator:
             self._current_request = req
             try:
                 self._authenticate(req)
+                if req.header("Stripe-Version"):
+                    self.state["api_version"] = req.header("Stripe-Version")
                 self.sweep()
                 idem_key = req.header("Idempotency-Key") if req.method == "POST" else None
                 if not idem_key:
