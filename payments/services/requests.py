@@ -139,7 +139,7 @@ def payment_request_move(
     Raises Conflict when the move is not allowed from the current state (the caller decides
     whether that is an error or an already-done no-op)."""
     with transaction.atomic():
-        request = PaymentRequest.objects.select_for_update().get(pk=payment_request_id)
+        request = PaymentRequest.objects.select_for_update(of=("self",)).get(pk=payment_request_id)
         from_status = request.status
         if expected_from is not None and from_status not in expected_from:
             raise Conflict(
@@ -427,7 +427,7 @@ def _queue_checkout_session_expire(request: PaymentRequest) -> list[Callable[[],
 
 def payment_request_cancel(*, payment_request_id: int, user: User) -> PaymentRequest:
     with transaction.atomic():
-        request = PaymentRequest.objects.select_for_update().get(pk=payment_request_id)
+        request = PaymentRequest.objects.select_for_update(of=("self",)).get(pk=payment_request_id)
         if not permissions.can_view_payment_request(user, request):
             raise NotFound("Payment request not found.")
         if not permissions.can_cancel_payment_request(user, request):
@@ -452,7 +452,7 @@ def payment_request_expire_if_due(*, payment_request_id: int, now: datetime | No
     times: it is what makes expiry hold on use even when no sweep has run."""
     now = now or _now()
     with transaction.atomic():
-        request = PaymentRequest.objects.select_for_update().get(pk=payment_request_id)
+        request = PaymentRequest.objects.select_for_update(of=("self",)).get(pk=payment_request_id)
         if request.status not in OPEN_STATUSES or request.expires_at is None or request.expires_at > now:
             return request
         return payment_request_move(
@@ -484,7 +484,7 @@ def payment_request_checkout_session_expire(*, payment_request_id: int, session_
             source="session_expire",
         )
     with transaction.atomic():
-        request = PaymentRequest.objects.select_for_update().get(pk=payment_request_id)
+        request = PaymentRequest.objects.select_for_update(of=("self",)).get(pk=payment_request_id)
         if request.checkout_session_id == session_id and session.status == "expired":
             request.checkout_session_id = ""
             request.checkout_session_url = ""
@@ -584,7 +584,7 @@ def payment_request_checkout_start(*, token: str, amount_minor: int | None = Non
         raise _link_unavailable(request)
     with transaction.atomic():
         request = (
-            PaymentRequest.objects.select_for_update()
+            PaymentRequest.objects.select_for_update(of=("self",))
             .select_related("organization", "stripe_account", "customer")
             .get(pk=request.pk)
         )
@@ -629,7 +629,7 @@ def payment_request_checkout_start(*, token: str, amount_minor: int | None = Non
 def _checkout_session_create(*, payment_request_id: int, amount: int) -> str:
     with transaction.atomic():
         request = (
-            PaymentRequest.objects.select_for_update()
+            PaymentRequest.objects.select_for_update(of=("self",))
             .select_related("organization", "stripe_account", "customer")
             .get(pk=payment_request_id)
         )
@@ -785,9 +785,9 @@ def _payment_record_succeeded(
     try:
         with transaction.atomic():
             request = (
-                PaymentRequest.objects.select_for_update().select_related("organization").get(pk=request_id)
+                PaymentRequest.objects.select_for_update(of=("self",)).select_related("organization").get(pk=request_id)
             )
-            payment = Payment.objects.select_for_update().filter(stripe_payment_intent_id=intent.id).first()
+            payment = Payment.objects.select_for_update(of=("self",)).filter(stripe_payment_intent_id=intent.id).first()
             if payment is not None and payment.status != Payment.Status.FAILED:
                 return payment  # already recorded (the other of return/webhook got here first)
             amount = int(intent.amount_received or intent.amount)
@@ -855,8 +855,8 @@ def _payment_record_failed(
 ) -> Payment:
     try:
         with transaction.atomic():
-            request = PaymentRequest.objects.select_for_update().get(pk=request_id)
-            payment = Payment.objects.select_for_update().filter(stripe_payment_intent_id=intent.id).first()
+            request = PaymentRequest.objects.select_for_update(of=("self",)).get(pk=request_id)
+            payment = Payment.objects.select_for_update(of=("self",)).filter(stripe_payment_intent_id=intent.id).first()
             if payment is not None and payment.status != Payment.Status.FAILED:
                 return payment  # succeeded later (or refunded): never move back to failed
             if payment is not None and payment.stripe_charge_id == (intent.latest_charge_id or ""):
@@ -899,7 +899,7 @@ def payment_request_checkout_session_expired(*, account_id: str, session_id: str
     """Stripe expired a Checkout Session: forget it so the next click on Pay makes a new one."""
     with transaction.atomic():
         request = (
-            PaymentRequest.objects.select_for_update()
+            PaymentRequest.objects.select_for_update(of=("self",))
             .filter(checkout_session_id=session_id, stripe_account__stripe_id=account_id)
             .first()
         )
@@ -942,7 +942,7 @@ def payment_after_success(*, payment_id: int) -> None:
 
     with transaction.atomic():
         payment = (
-            Payment.objects.select_for_update()
+            Payment.objects.select_for_update(of=("self",))
             .select_related("payment_request__organization", "payment_request__customer", "advisor")
             .get(pk=payment_id)
         )
@@ -1028,7 +1028,7 @@ def payment_request_remind(*, payment_request_id: int, now: datetime | None = No
     now = now or _now()
     with transaction.atomic():
         request = (
-            PaymentRequest.objects.select_for_update()
+            PaymentRequest.objects.select_for_update(of=("self",))
             .select_related("organization", "customer", "created_by")
             .get(pk=payment_request_id)
         )
