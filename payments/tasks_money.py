@@ -12,6 +12,7 @@ from payments.gateway.errors import GatewayUnavailable
     autoretry_for=(GatewayUnavailable,),
     retry_backoff=30,
     max_retries=8,
+    soft_time_limit=50,
     time_limit=60,
 )
 def refund_submit_task(self, refund_id: int) -> None:
@@ -26,6 +27,7 @@ def refund_submit_task(self, refund_id: int) -> None:
     autoretry_for=(GatewayUnavailable,),
     retry_backoff=30,
     max_retries=5,
+    soft_time_limit=50,
     time_limit=60,
 )
 def payout_email_task(self, payout_id: int) -> None:
@@ -40,6 +42,7 @@ def payout_email_task(self, payout_id: int) -> None:
     autoretry_for=(GatewayUnavailable,),
     retry_backoff=30,
     max_retries=8,
+    soft_time_limit=50,
     time_limit=60,
 )
 def report_run_submit_task(self, report_run_id: int) -> None:
@@ -51,7 +54,7 @@ def report_run_submit_task(self, report_run_id: int) -> None:
         report_run_poll_task.apply_async(args=[report_run_id], countdown=10)
 
 
-@shared_task(name="payments.report_run_poll", bind=True, max_retries=90, time_limit=60)
+@shared_task(name="payments.report_run_poll", bind=True, max_retries=90, soft_time_limit=50, time_limit=60)
 def report_run_poll_task(self, report_run_id: int) -> None:
     """Poll until Stripe says the report is ready (the report-run event may come first)."""
     from payments.models import ReportRun

@@ -1,0 +1,185 @@
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from notifications.models import OutboundMessage
+from payments.models import Payment, PaymentRequestEvent, Payout, PayoutEmailRecipient, ReportRun
+from tests.payments_tab.emulator import connected_account, paid_payment
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def deliver(stripe_server, client, django_capture_on_commit_callbacks):
+    def run(**kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            stripe_server.deliver_held(client, **kwargs)
+
+    return run
+
+
+@pytest.fixture
+def account(stripe_server, org):
+    return connected_account(stripe_server, org)
+
+
+def test_paid_payout_links_its_payments_and_emails_the_chosen_people_once(
+    stripe_server, deliver, account, team, advisor, admin_user, manager, client
+):
+    p1 = paid_payment(
+        stripe_server, account=account, team=team, advisor=advisor, amount=10_000, reference="RO-1"
+    )
+    p2 = paid_payment(
+        stripe_server, account=account, team=team, advisor=advisor, amount=2_550, reference="RO-2"
+    )
+    deliver()
+    PayoutEmailRecipient.objects.create(organization=admin_user.organization, user=admin_user)
+    PayoutEmailRecipient.objects.create(organization=admin_user.organization, user=manager)
+    stripe_server.create_payout(account.stripe_id, outcome="paid")
+    deliver()
+    deliver(repeat=2, order="reverse")  # duplicates and late events change nothing
+
+    payout = Payout.objects.get()
+    assert payout.status == "paid" and payout.notified_status == "paid"
+    net = 12_550 - p1.fee_minor - p2.fee_minor
+    assert payout.amount_minor == net
+    assert set(payout.payments.values_list("pk", flat=True)) == {p1.pk, p2.pk}
+    assert PaymentRequestEvent.objects.filter(kind="payout", payment=p1).count() == 1
+    emails = OutboundMessage.objects.filter(purpose="payout")
+    assert sorted(emails.values_list("to", flat=True)) == sorted([admin_user.email, manager.email])
+    body = emails.first().body
+    assert f"${net // 100}.{net % 100:02d}" in body and "RO-1" in body and "RO-2" in body
+    assert payout.arrival_date.isoformat() in emails.first().subject or "arriving" in emails.first().subject
+
+    client.force_login(manager)
+    page = client.get(f"/payments/payouts/{payout.pk}/")
+    assert page.status_code == 200 and page.context["total"] == 12_550
+    assert client.get("/payments/payouts/").status_code == 200
+    csv_text = b"".join(client.get("/payments/export.csv").streaming_content).decode()
+    assert payout.stripe_payout_id in csv_text
+
+
+def test_failed_payout_email(stripe_server, deliver, account, team, advisor, admin_user):
+    paid_payment(stripe_server, account=account, team=team, advisor=advisor, amount=5_000)
+    deliver()
+    PayoutEmailRecipient.objects.create(organization=admin_user.organization, user=admin_user)
+    payout = stripe_server.create_payout(account.stripe_id, outcome="pending")
+    deliver()
+    assert not OutboundMessage.objects.filter(purpose="payout").exists()
+    stripe_server.settle_payout(payout["id"], outcome="failed")
+    deliver()
+    assert Payout.objects.get().status == "failed"
+    (email,) = OutboundMessage.objects.filter(purpose="payout")
+    assert email.to == admin_user.email and "failed" in email.subject
+
+
+def test_payout_email_page_is_admin_only_and_saves_the_choice(client, admin_user, manager, advisor):
+    client.force_login(manager)
+    assert client.get("/admin-tab/payout-emails/").status_code == 403
+    client.force_login(admin_user)
+    assert client.get("/admin-tab/payout-emails/").status_code == 200
+    response = client.post("/admin-tab/payout-emails/", {"user_ids": [manager.pk, advisor.pk]})
+    assert response.status_code == 302
+    assert set(PayoutEmailRecipient.objects.values_list("user_id", flat=True)) == {manager.pk, advisor.pk}
+    client.post("/admin-tab/payout-emails/", {"user_ids": [admin_user.pk]})
+    assert list(PayoutEmailRecipient.objects.values_list("user_id", flat=True)) == [admin_user.pk]
+
+
+def test_payout_email_ignores_people_of_other_organizations(client, admin_user, other_org):
+    from tests.factories import UserFactory
+
+    stranger = UserFactory(organization=other_org)
+    client.force_login(admin_user)
+    client.post("/admin-tab/payout-emails/", {"user_ids": [stranger.pk]})
+    assert not PayoutEmailRecipient.objects.exists()
+
+
+def test_stripe_report_run_is_requested_polled_and_downloaded(
+    stripe_server, deliver, account, team, advisor, manager, client, django_capture_on_commit_callbacks
+):
+    paid_payment(stripe_server, account=account, team=team, advisor=advisor, amount=10_000)
+    client.force_login(manager)
+    yesterday = timezone.now().date() - dt.timedelta(days=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/payments/reports/",
+            {
+                "stripe_account": account.pk,
+                "report_type": "balance_change_from_activity.itemized.3",
+                "interval_start": yesterday - dt.timedelta(days=3),
+                "interval_end": yesterday,
+            },
+        )
+    assert response.status_code == 302
+    run = ReportRun.objects.get()
+    assert run.stripe_report_run_id.startswith("frr_")
+    assert run.status == ReportRun.Status.SUCCEEDED, run.error
+    download = client.get(f"/payments/reports/{run.pk}/download/")
+    assert download.status_code == 200 and download["Content-Type"] == "text/csv"
+    assert download.content.splitlines()[0].startswith(b"balance_transaction_id") or b"," in download.content
+
+
+def test_report_dates_are_checked_before_calling_stripe(client, manager, org):
+    from tests.factories import StripeAccountFactory
+
+    acc = StripeAccountFactory(organization=org)
+    client.force_login(manager)
+    today = timezone.now().date()
+    response = client.post(
+        "/payments/reports/",
+        {
+            "stripe_account": acc.pk,
+            "report_type": "payout_reconciliation.itemized.5",
+            "interval_start": today,
+            "interval_end": today,
+        },
+    )
+    assert response.status_code == 400
+    assert "interval_end" in response.context["form"].errors
+    assert not ReportRun.objects.exists()
+
+
+def test_advisors_see_no_payouts_or_reports(client, advisor):
+    client.force_login(advisor)
+    assert client.get("/payments/payouts/").status_code == 403
+    assert client.get("/payments/reports/").status_code == 403
+
+
+def test_report_run_event_completes_the_run(stripe_server, deliver, account, admin_user):
+    from payments import gateway
+
+    info = gateway.report_run_create(
+        account_id=account.stripe_id,
+        report_type="payout_reconciliation.itemized.5",
+        interval_start=int((timezone.now() - dt.timedelta(days=3)).timestamp()),
+        interval_end=int((timezone.now() - dt.timedelta(days=2)).timestamp()),
+        idempotency_key="test-run-1",
+    )
+    run = ReportRun.objects.create(
+        organization=admin_user.organization,
+        stripe_account=account,
+        report_type="payout_reconciliation.itemized.5",
+        interval_start=timezone.now().date() - dt.timedelta(days=3),
+        interval_end=timezone.now().date() - dt.timedelta(days=2),
+        stripe_report_run_id=info.id,
+    )
+    gateway.report_run_retrieve(account_id=account.stripe_id, report_run_id=info.id)  # lets the run finish
+    deliver()
+    run.refresh_from_db()
+    assert run.status == "succeeded" and run.result_file_url
+
+
+def test_dispute_marks_the_payment_and_blocks_refunds(
+    stripe_server, deliver, account, team, advisor, manager
+):
+    from core.errors import Conflict
+    from payments.services.refunds import refund_create
+
+    p = paid_payment(stripe_server, account=account, team=team, advisor=advisor, amount=8_000)
+    stripe_server.dispute(p.stripe_charge_id)
+    deliver()
+    p.refresh_from_db()
+    assert p.status == Payment.Status.DISPUTED and p.dispute_status
+    with pytest.raises(Conflict):
+        refund_create(payment_id=p.pk, user=manager)
