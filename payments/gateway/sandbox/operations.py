@@ -1041,8 +1041,14 @@ def report_run_finish(emu: Emulator, run: dict) -> dict:
 
 
 # ------------------------------------------------------------------ time
+IDEMPOTENCY_TTL = 24 * 3600  # Stripe forgets idempotency keys after 24 hours
+
+
 def sweep(emu: Emulator) -> None:
     now = emu.now()
+    saved = emu.state["idempotency"]
+    for slot in [slot for slot, entry in saved.items() if entry["created"] < now - IDEMPOTENCY_TTL]:
+        del saved[slot]
     for obj in list(emu.state["objects"].values()):
         kind = obj.get("object")
         if kind == "checkout.session" and obj["status"] == "open" and obj["expires_at"] <= now:
