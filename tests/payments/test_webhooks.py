@@ -183,3 +183,24 @@ def test_deauthorized_account_is_disconnected_history_kept_and_not_used(
     assert StripeAccount.objects.filter(pk=first.pk).exists()  # kept
     routed.refresh_from_db()
     assert stripe_account_for_team(routed) == second  # back on the default, never the disconnected one
+
+
+def test_every_event_type_of_the_issue_has_a_handler():
+    registry.load_handlers()
+    required = [
+        "account.updated",
+        "account.application.deauthorized",
+        "checkout.session.completed",
+        "checkout.session.expired",
+        "checkout.session.async_payment_succeeded",
+        "checkout.session.async_payment_failed",
+        "payment_intent.succeeded",
+        "payment_intent.payment_failed",
+        "charge.refunded",
+        "refund.updated",
+        "charge.dispute.created",
+        "payout.paid",
+        "payout.failed",
+        "setup_intent.succeeded",
+    ]
+    assert [t for t in required if registry.handler_for(t) is None] == []
