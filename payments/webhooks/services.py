@@ -10,8 +10,9 @@ from __future__ import annotations
 import logging
 import time
 import traceback
+from datetime import timedelta
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
 from payments import gateway
@@ -23,10 +24,23 @@ logger = logging.getLogger(__name__)
 SYNC_WINDOW_SECONDS = 3 * 24 * 3600  # Stripe keeps events 30 days; we look back 3.
 
 
-def _queue_processing(webhook_event_id: int) -> None:
+STUCK_AFTER_SECONDS = 5 * 60  # a PENDING event this old was never picked up (broker down?)
+MAX_TRANSIENT_ATTEMPTS = 10
+
+
+def _send_to_queue(webhook_event_id: int, force: bool = False) -> None:
     from payments.webhooks.tasks import webhook_event_process_task
 
-    transaction.on_commit(lambda: webhook_event_process_task.delay(webhook_event_id))
+    try:
+        webhook_event_process_task.delay(webhook_event_id, force=force)
+    except Exception:  # the broker is down: the event is stored, the sync job will queue it again
+        logger.exception(
+            "Could not queue Stripe event %s; the missed-event sync will retry", webhook_event_id
+        )
+
+
+def _queue_processing(webhook_event_id: int, force: bool = False) -> None:
+    transaction.on_commit(lambda: _send_to_queue(webhook_event_id, force))
 
 
 @transaction.atomic
@@ -38,6 +52,8 @@ def webhook_event_store(
     stripe_id = event["id"]
     existing = WebhookEvent.objects.filter(stripe_id=stripe_id).first()
     if existing:
+        if existing.status == WebhookEvent.Status.PENDING and _is_stuck(existing):
+            _queue_processing(existing.pk)  # stored earlier but never processed
         return existing, False
     try:
         with transaction.atomic():
@@ -55,6 +71,10 @@ def webhook_event_store(
         return WebhookEvent.objects.get(stripe_id=stripe_id), False
     _queue_processing(webhook_event.pk)
     return webhook_event, True
+
+
+def _is_stuck(webhook_event: WebhookEvent) -> bool:
+    return (timezone.now() - webhook_event.received_at).total_seconds() > STUCK_AFTER_SECONDS
 
 
 def webhook_event_process(*, webhook_event_id: int, force: bool = False) -> WebhookEvent:
@@ -104,13 +124,30 @@ def webhook_event_process(*, webhook_event_id: int, force: bool = False) -> Webh
 
 def webhook_events_rerun(*, webhook_event_ids: list[int]) -> int:
     """Operator action: process the events again (after a fix), whatever their status."""
-    from payments.webhooks.tasks import webhook_event_process_task
-
     ids = list(WebhookEvent.objects.filter(pk__in=webhook_event_ids).values_list("pk", flat=True))
     with transaction.atomic():
         WebhookEvent.objects.filter(pk__in=ids).update(status=WebhookEvent.Status.PENDING)
         for pk in ids:
-            transaction.on_commit(lambda pk=pk: webhook_event_process_task.delay(pk, force=True))
+            _queue_processing(pk, force=True)
+    return len(ids)
+
+
+def webhook_events_requeue_stuck() -> int:
+    """Queue again the events stored but never processed (the broker was down when they arrived)
+    and those whose transient failures (Stripe unreachable) outlived the task's retries."""
+    cutoff = timezone.now() - timedelta(seconds=STUCK_AFTER_SECONDS)
+    stuck = WebhookEvent.objects.filter(received_at__lt=cutoff).filter(
+        models.Q(status=WebhookEvent.Status.PENDING)
+        | models.Q(
+            status=WebhookEvent.Status.FAILED,
+            error__startswith="Transient:",
+            attempts__lt=MAX_TRANSIENT_ATTEMPTS,
+        )
+    )
+    ids = list(stuck.values_list("pk", flat=True)[:500])
+    with transaction.atomic():
+        for pk in ids:
+            _queue_processing(pk)
     return len(ids)
 
 
@@ -118,7 +155,7 @@ def webhook_events_sync(*, since: int | None = None) -> dict[str, int]:
     """Missed events: list recent events from Stripe (the platform and every connected account
     that is not disconnected) and store + process any we have not stored yet."""
     created_gte = since if since is not None else int(time.time()) - SYNC_WINDOW_SECONDS
-    counts = {"listed": 0, "stored": 0}
+    counts = {"listed": 0, "stored": 0, "requeued": webhook_events_requeue_stuck()}
     sources: list[str | None] = [None]
     sources += list(
         StripeAccount.objects.filter(disconnected_at__isnull=True).values_list("stripe_id", flat=True)

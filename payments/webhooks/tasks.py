@@ -19,7 +19,7 @@ def webhook_event_process_task(self, webhook_event_id: int, force: bool = False)
         services.webhook_event_process(webhook_event_id=webhook_event_id, force=force)
     except gateway.GatewayUnavailable as exc:
         if self.request.is_eager:
-            raise
+            return  # kept FAILED ("Transient: ..."); the missed-event sync queues it again
         # Back-off: 30 s, 1 min, 2 min ... (at most about 1 h). The event stays FAILED meanwhile.
         raise self.retry(exc=exc, countdown=min(30 * 2**self.request.retries, 3600))
 

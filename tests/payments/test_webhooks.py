@@ -204,3 +204,63 @@ def test_every_event_type_of_the_issue_has_a_handler():
         "setup_intent.succeeded",
     ]
     assert [t for t in required if registry.handler_for(t) is None] == []
+
+
+def test_event_stored_but_never_processed_is_queued_again(client, db, django_capture_on_commit_callbacks):
+    """E.g. the broker was down when the webhook arrived: the row stayed PENDING."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from payments.webhooks.services import webhook_events_requeue_stuck
+
+    event = _unknown_event()
+    response = webhook_post(client, PLATFORM_URL, event, PLATFORM_SECRET)  # on_commit never ran
+    assert response.status_code == 200
+    stored = WebhookEvent.objects.get()
+    assert stored.status == WebhookEvent.Status.PENDING
+    with django_capture_on_commit_callbacks(execute=True):
+        assert webhook_events_requeue_stuck() == 0  # too recent to call stuck
+    WebhookEvent.objects.filter(pk=stored.pk).update(received_at=timezone.now() - timedelta(minutes=10))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert webhook_events_requeue_stuck() == 1
+    stored.refresh_from_db()
+    assert stored.status == WebhookEvent.Status.IGNORED
+    # Stripe's own retry of a stuck event also gets it processed
+    other = _unknown_event()
+    webhook_post(client, PLATFORM_URL, other, PLATFORM_SECRET)
+    WebhookEvent.objects.filter(stripe_id=other["id"]).update(
+        received_at=timezone.now() - timedelta(minutes=10)
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        assert webhook_post(client, PLATFORM_URL, other, PLATFORM_SECRET).json()["duplicate"] is True
+    assert WebhookEvent.objects.get(stripe_id=other["id"]).status == WebhookEvent.Status.IGNORED
+
+
+def test_transient_failure_is_recorded_and_retried_by_the_sync(
+    db, django_capture_on_commit_callbacks, client
+):
+    """Stripe unreachable while handling account.updated: FAILED "Transient: ...", then processed
+    once Stripe answers again (here: the account is unknown to us, so it succeeds trivially)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from payments.webhooks.services import webhook_events_requeue_stuck
+
+    account = StripeAccountFactory()
+    event = event_build(
+        "account.updated", stripe_object("account", id=account.stripe_id), account=account.stripe_id
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        assert webhook_post(client, CONNECT_URL, event, CONNECT_SECRET).status_code == 200
+    stored = WebhookEvent.objects.get()
+    assert stored.status == WebhookEvent.Status.FAILED
+    assert stored.error.startswith("Transient:")
+    account.delete()
+    WebhookEvent.objects.filter(pk=stored.pk).update(received_at=timezone.now() - timedelta(minutes=10))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert webhook_events_requeue_stuck() == 1
+    stored.refresh_from_db()
+    assert stored.status == WebhookEvent.Status.SUCCEEDED
+    assert stored.attempts == 2
