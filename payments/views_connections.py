@@ -18,6 +18,7 @@ from payments import gateway
 from payments.forms_connections import ConnectForm, LabelForm, PayoutScheduleForm, StatementDescriptorForm
 from payments.models import StripeAccount
 from payments.selectors.accounts import (
+    receive_payments_status_of,
     requirements_in_plain_words,
     stripe_account_customer_label,
     stripe_account_get,
@@ -25,12 +26,6 @@ from payments.selectors.accounts import (
 )
 from payments.services import accounts as account_services
 from teams.models import Team
-
-STATUS_ORDER = [
-    StripeAccount.Status.CONNECTED,
-    StripeAccount.Status.RESTRICTED,
-    StripeAccount.Status.ONBOARDING,
-]
 
 
 @dataclass
@@ -72,15 +67,6 @@ def _account_forms(account: StripeAccount) -> dict:
     }
 
 
-def receive_payments_status(accounts: list[StripeAccount]) -> tuple[str, str]:
-    """The status shown next to "Receive payments": the best of the live accounts."""
-    statuses = {a.status for a in accounts}
-    for status in STATUS_ORDER:
-        if status in statuses:
-            return status.value, status.label
-    return "not_connected", "Not connected"
-
-
 def _render(
     request, *, bound: dict | None = None, connect_form: ConnectForm | None = None, status: int = 200
 ):
@@ -104,7 +90,7 @@ def _render(
                 **forms,
             )
         )
-    status_key, status_label = receive_payments_status([a for a in accounts if not a.disconnected_at])
+    status_key, status_label = receive_payments_status_of(accounts)
     live_accounts = [a for a in accounts if not a.disconnected_at]
     default_account = next((a for a in live_accounts if a.charges_enabled), None)
     context = {

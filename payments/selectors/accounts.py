@@ -134,3 +134,25 @@ def requirements_in_plain_words(codes: list[str] | tuple[str, ...]) -> list[str]
 def stripe_account_customer_label(stripe_account: StripeAccount) -> str:
     """What customers see for this way of paying (e.g. on the pay page)."""
     return stripe_account.customer_label or f"Pay by card — {stripe_account.organization.name}"
+
+
+_STATUS_ORDER = [
+    StripeAccount.Status.CONNECTED,
+    StripeAccount.Status.RESTRICTED,
+    StripeAccount.Status.ONBOARDING,
+]
+
+
+def receive_payments_status_of(accounts: list[StripeAccount]) -> tuple[str, str]:
+    """(key, label) shown next to "Receive payments": the best status among the accounts that
+    are not disconnected, or "Not connected"."""
+    statuses = {a.status for a in accounts if not a.disconnected_at}
+    for status in _STATUS_ORDER:
+        if status in statuses:
+            return status.value, status.label
+    return "not_connected", "Not connected"
+
+
+def receive_payments_status(*, organization: Organization) -> tuple[str, str]:
+    """For the Admin tab index, say: ("connected", "Connected")."""
+    return receive_payments_status_of(list(stripe_account_list(organization=organization)))
