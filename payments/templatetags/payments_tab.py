@@ -29,3 +29,9 @@ def bar_height(value, maximum, height=60):
     if not maximum:
         return 0
     return max(1, round(int(value) * height / int(maximum))) if value else 0
+
+
+@register.filter
+def kind_label(kind: str) -> str:
+    """refund_requested -> Refund requested"""
+    return (kind or "").replace("_", " ").capitalize()
