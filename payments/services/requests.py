@@ -785,9 +785,15 @@ def _payment_record_succeeded(
     try:
         with transaction.atomic():
             request = (
-                PaymentRequest.objects.select_for_update(of=("self",)).select_related("organization").get(pk=request_id)
+                PaymentRequest.objects.select_for_update(of=("self",))
+                .select_related("organization")
+                .get(pk=request_id)
             )
-            payment = Payment.objects.select_for_update(of=("self",)).filter(stripe_payment_intent_id=intent.id).first()
+            payment = (
+                Payment.objects.select_for_update(of=("self",))
+                .filter(stripe_payment_intent_id=intent.id)
+                .first()
+            )
             if payment is not None and payment.status != Payment.Status.FAILED:
                 return payment  # already recorded (the other of return/webhook got here first)
             amount = int(intent.amount_received or intent.amount)
@@ -856,7 +862,11 @@ def _payment_record_failed(
     try:
         with transaction.atomic():
             request = PaymentRequest.objects.select_for_update(of=("self",)).get(pk=request_id)
-            payment = Payment.objects.select_for_update(of=("self",)).filter(stripe_payment_intent_id=intent.id).first()
+            payment = (
+                Payment.objects.select_for_update(of=("self",))
+                .filter(stripe_payment_intent_id=intent.id)
+                .first()
+            )
             if payment is not None and payment.status != Payment.Status.FAILED:
                 return payment  # succeeded later (or refunded): never move back to failed
             if payment is not None and payment.stripe_charge_id == (intent.latest_charge_id or ""):
@@ -936,11 +946,16 @@ def _queue_after_payment(payment_id: int) -> None:
 
 def payment_after_success(*, payment_id: int) -> None:
     """Receipt to the customer by the request's channel(s) and the advisor's in-app notification
-    and email. Safe to run twice: each is written once (checked by purpose + payment)."""
+    and email. Safe to run twice: each is written once (a history row per payment marks it done)."""
     from notifications.models import Notification
     from notifications.services import email_send, sms_send
 
+    request_id = Payment.objects.filter(pk=payment_id).values_list("payment_request_id", flat=True).first()
+    if request_id is None:
+        return
     with transaction.atomic():
+        # Lock order: the request first, then the payment (as everywhere else).
+        PaymentRequest.objects.select_for_update(of=("self",)).get(pk=request_id)
         payment = (
             Payment.objects.select_for_update(of=("self",))
             .select_related("payment_request__organization", "payment_request__customer", "advisor")
