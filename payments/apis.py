@@ -93,6 +93,14 @@ class PaymentRequestOutputSerializer(serializers.ModelSerializer):
         return pay_link(obj)
 
 
+@extend_schema_serializer(component_name="PaymentRequestPage")
+class PaymentRequestPageSerializer(serializers.Serializer):
+    count = serializers.IntegerField()
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    results = PaymentRequestOutputSerializer(many=True)
+
+
 def _serialize(request_obj: PaymentRequest) -> dict:
     request_obj = (
         PaymentRequest.objects.select_related("created_by")
@@ -278,7 +286,7 @@ class PaymentRequestListApi(APIView):
     @extend_schema(
         operation_id="payment_requests_list",
         parameters=[FilterSerializer],
-        responses={200: PaymentRequestOutputSerializer(many=True), 400: ErrorSerializer},
+        responses={200: PaymentRequestPageSerializer, 400: ErrorSerializer},
     )
     def get(self, request):
         filters = self.FilterSerializer(data=request.query_params)

@@ -80,6 +80,18 @@ class PaymentSettingsForm(forms.Form):
             )
         return value
 
+    def clean_max_payment(self):
+        from django.conf import settings
+
+        from core.money import format_minor
+
+        value = self.cleaned_data.get("max_payment")
+        if value is not None and not 50 <= value <= settings.DEFAULT_MAX_PAYMENT_MINOR:
+            raise forms.ValidationError(
+                f"Choose a limit from {format_minor(50, 'USD')} to {format_minor(settings.DEFAULT_MAX_PAYMENT_MINOR, 'USD')}."
+            )
+        return value
+
     def clean_sms_template(self):
         value = self._check_template("sms_template")
         if value and "{link}" not in value:

@@ -31,7 +31,8 @@ def _nullable_to_jsonschema(node):
 
 def _operation(path: str, method: str) -> dict:
     schema = openapi_schema()
-    for template, operations in schema["paths"].items():
+    # literal templates before templated ones: /create/ is not /{id}/
+    for template, operations in sorted(schema["paths"].items(), key=lambda item: item[0].count("{")):
         pattern = "^" + re.sub(r"\{[^}]+\}", r"[^/]+", template) + "$"
         if re.match(pattern, path):
             return operations[method.lower()]
