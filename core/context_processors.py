@@ -13,6 +13,7 @@ def navigation(request):
         tabs.append(("manage", "Manage", "/manage/"))
     if permissions.can_view_customers(user):
         tabs.append(("customers", "Customers", "/customers/"))
+        tabs.append(("requests", "My payment requests", "/requests/"))
     if permissions.can_open_payments_tab(user):
         tabs.append(("payments", "Payments" if not user.is_advisor else "My payments", "/payments/"))
     unread = user.notifications.filter(read_at__isnull=True).count()
