@@ -182,6 +182,7 @@ class StripeServer:
         self.emulator.dispatcher.sent.clear()
         self.emulator.config.webhook_url = None
         self.emulator.config.connect_webhook_url = None
+        self.emulator.config.dev_tools = False
 
     # ----------------------------------------------------------- raw API
     def client(self, **kwargs: Any):

@@ -175,7 +175,7 @@ def test_afterpay_is_offered_when_allowed_and_can_succeed_or_fail(
     assert intent.status == "succeeded" and intent.payment_method_types == ["afterpay_clearpay"]
     assert intent.latest_charge.payment_method_details.type == "afterpay_clearpay"
     big = make_session(account_id, payment_method_types=types)
-    big_params_amount = 300_000
+    big_params_amount = 400_001
     big = sdk.v1.checkout.sessions.create(
         {
             **{k: v for k, v in _params_with_amount(big_params_amount).items()},

@@ -43,6 +43,7 @@ class EmulatorConfig:
     delivery_mode: str = "async"
     api_version: str = DEFAULT_API_VERSION
     platform_name: str = "TextPay"
+    dev_tools: bool = False  # the tools page at "/" (finish onboarding, pay out, dispute, move the clock)
 
 
 @dataclass

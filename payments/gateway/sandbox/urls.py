@@ -36,6 +36,7 @@ def sandbox_emulator() -> Emulator:
                     connect_webhook_secret=SANDBOX_WEBHOOK_SECRET,
                     state_file=getattr(settings, "STRIPE_SANDBOX_STATE_FILE", None) or None,
                     delivery_mode="async",
+                    dev_tools=settings.DEBUG,
                 )
             )
         return _emulator
