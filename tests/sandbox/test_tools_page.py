@@ -23,14 +23,14 @@ def test_tools_page_onboards_pays_out_disputes_and_moves_the_clock(
     stripe_server.pay_checkout(make_session(account_id).url)
     charge_id = sdk.v1.charges.list({}, {"stripe_account": account_id}).data[0].id
     stripe_server.take_held()
-    http("POST", stripe_server.url + "/", {"action": "dispute", "charge": charge_id})
     body = http("POST", stripe_server.url + "/", {"action": "payout", "account": account_id})[2].decode()
-    assert "paid" in body
+    assert "paid." in body
+    http("POST", stripe_server.url + "/", {"action": "dispute", "charge": charge_id})
     assert stripe_server.held_types() == [
-        "charge.dispute.created",
         "payout.created",
         "payout.updated",
         "payout.paid",
+        "charge.dispute.created",
     ]
     http("POST", stripe_server.url + "/", {"action": "clock", "seconds": "3600"})
     assert stripe_server.state()["clock_offset"] == 3600
