@@ -172,7 +172,7 @@ def test_afterpay_is_offered_when_allowed_and_can_succeed_or_fail(
     assert failed.status == 402 and "Afterpay" in failed.message
     assert stripe_server.pay_afterpay(session.url).paid
     intent = _intent(sdk, account_id, session.id)[1]
-    assert intent.status == "succeeded" and intent.payment_method_types == ["afterpay_clearpay"]
+    assert intent.status == "succeeded" and intent.payment_method_types == types
     assert intent.latest_charge.payment_method_details.type == "afterpay_clearpay"
     big = make_session(account_id, payment_method_types=types)
     big_params_amount = 400_001

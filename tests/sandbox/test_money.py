@@ -176,6 +176,10 @@ def test_report_run_succeeds_with_a_csv_of_the_accounts_balance_transactions(str
         {**opts, "idempotency_key": "report-1"},
     )
     assert run.status == "pending" and run.id.startswith("frr_")
+    report_type = stripe_server.api(
+        "GET", "/v1/reporting/report_types/balance_change_from_activity.itemized.3", account=account_id
+    )[2]
+    assert report_type["data_available_end"] >= clock
     run = sdk.v1.reporting.report_runs.retrieve(run.id, None, opts)
     assert run.status == "succeeded" and run.result.url.endswith(f"/v1/files/{run.result.id}/contents")
     status, _, body = stripe_server.api("GET", f"/v1/files/{run.result.id}/contents")

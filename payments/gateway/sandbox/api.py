@@ -957,6 +957,25 @@ def report_runs_create(emu: Emulator, req: Request) -> Response:
     return respond(emu, req, run)
 
 
+def report_type_retrieve(emu: Emulator, req: Request, report_type: str) -> Response:
+    if report_type not in ops.REPORT_TYPES:
+        raise not_found("reporting.report_type", report_type, "report_type")
+    txns = emu.objects_of("balance_transaction", req.account)
+    return Response.json(
+        {
+            "id": report_type,
+            "object": "reporting.report_type",
+            "data_available_start": min((t["created"] for t in txns), default=emu.now()),
+            "data_available_end": emu.now() + 1,
+            "default_columns": None,
+            "livemode": False,
+            "name": report_type,
+            "updated": emu.now(),
+            "version": int(report_type.rsplit(".", 1)[1]),
+        }
+    )
+
+
 def file_contents(emu: Emulator, req: Request, file_id: str) -> Response:
     obj = emu.find(file_id)
     owner = emu.state["owners"].get(file_id)
@@ -1023,6 +1042,7 @@ ROUTES = [
         _retrieve("reporting.report_run", "report_run"),
     ),
     ("GET", r"/v1/reporting/report_runs", _list("reporting.report_run", "/v1/reporting/report_runs")),
+    ("GET", r"/v1/reporting/report_types/(?P<report_type>[\w.]+)", report_type_retrieve),
     ("GET", r"/v1/files/(?P<object_id>[^/]+)", _retrieve("file", "file")),
     ("GET", r"/v1/files/(?P<file_id>[^/]+)/contents", file_contents),
     ("GET", r"/v1/events", events_list),

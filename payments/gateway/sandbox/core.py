@@ -288,6 +288,10 @@ class Emulator:
             )
         self.flush_events()
         response.headers.append(("Request-Id", req.request_id))
+        if req.path.startswith("/v1/"):
+            response.headers.append(
+                ("Stripe-Version", self.state.get("api_version") or self.config.api_version)
+            )
         return response
 
     def _route(self, req: Request) -> tuple[Handler, str, re.Match] | None:

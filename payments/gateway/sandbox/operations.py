@@ -497,7 +497,6 @@ def checkout_attempt(
     before_intent = copy.deepcopy(intent)
     intent["latest_charge"] = charge_id
     intent["payment_method"] = pm["id"]
-    intent["payment_method_types"] = [method]
     if declined:
         message = DECLINE_MESSAGES.get(declined, "The payment was declined.")
         error_code = card.error_code if card else "payment_intent_payment_attempt_failed"
