@@ -81,3 +81,9 @@ def stripe_server(settings):
     settings.STRIPE_CONNECT_WEBHOOK_SECRET = server.connect_webhook_secret
     yield server
     server.reset()
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """PBKDF2's million rounds cost ~0.5 s per UserFactory on this machine; tests don't need them."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
