@@ -340,3 +340,71 @@ def test_pay_page_unknown_token_is_404_and_no_card_fields(
     html = client.get(f"/pay/{pr.token}/").content.decode()
     assert "card_number" not in html and "cvc" not in html.lower()
     assert 'name="viewport"' in html
+
+
+@pytest.mark.django_db
+def test_stripe_expiring_the_session_is_followed(
+    deliver, stripe_server, client, advisor, customer, team, account
+):
+    pr = send_request(client, advisor, customer, team)
+    url = click_pay(client, pr)
+    pr.refresh_from_db()
+    session_id = pr.checkout_session_id
+    stripe_server.advance_clock(25 * 3600)  # past the session's expires_at: Stripe expires it
+    stripe_server.state()  # let the emulator notice
+    assert (
+        gateway.checkout_session_retrieve(account_id=account.stripe_id, session_id=session_id).status
+        == "expired"
+    )
+    deliver(repeat=2)
+    pr.refresh_from_db()
+    assert pr.checkout_session_id == ""
+    assert PaymentRequestEvent.objects.filter(payment_request=pr, kind="checkout_expired").count() == 1
+    assert not stripe_server.pay_checkout(url).paid
+
+
+@pytest.mark.django_db
+def test_failed_afterpay_is_an_attempt_and_the_request_stays_open(
+    deliver, stripe_server, client, advisor, customer, team, account
+):
+    pr = send_request(client, advisor, customer, team, channel="sms")
+    result = stripe_server.pay_afterpay(click_pay(client, pr), succeed=False)
+    assert not result.paid
+    deliver(repeat=2)
+    payment = Payment.objects.get(payment_request=pr)
+    assert payment.status == "failed" and payment.method == "afterpay_clearpay"
+    assert PaymentRequestEvent.objects.filter(payment_request=pr, kind="attempt_failed").count() == 1
+    pr.refresh_from_db()
+    assert pr.status in (S.SENT, S.OPENED)
+
+
+@pytest.mark.django_db
+def test_my_payment_requests_list_filters_and_query_count(
+    client, advisor, customer, team, org, django_assert_max_num_queries
+):
+    from tests.factories import PaymentRequestFactory, UserFactory
+
+    for i in range(30):
+        PaymentRequestFactory(
+            organization=org,
+            team=team,
+            customer=customer,
+            created_by=advisor,
+            status="paid" if i % 3 else "sent",
+        )
+    someone_else = UserFactory(organization=org, teams=[team])
+    PaymentRequestFactory(
+        organization=org, team=team, customer=customer, created_by=someone_else, reference="NOT-MINE"
+    )
+    client.force_login(advisor)
+    with django_assert_max_num_queries(12):
+        html = client.get("/requests/").content.decode()
+    assert html.count("data-request=") == 30 and "NOT-MINE" not in html
+    assert client.get("/requests/?status=open").content.decode().count("data-request=") == 10
+    assert client.get("/requests/?status=paid").content.decode().count("data-request=") == 20
+    assert client.get("/requests/?status=expired").content.decode().count("data-request=") == 0
+    # another advisor's request is a 404, another organization's too
+    other = PaymentRequestFactory(organization=org, team=team, customer=customer, created_by=someone_else)
+    assert client.get(f"/requests/{other.pk}/").status_code == 404
+    assert client.get(f"/requests/{PaymentRequestFactory().pk}/").status_code == 404
+    assert client.post(f"/requests/{other.pk}/cancel/").status_code == 404
