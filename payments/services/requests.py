@@ -599,7 +599,13 @@ def payment_request_checkout_start(*, token: str, amount_minor: int | None = Non
                 extra={"status": request.status, "reason": "about_to_expire"},
             )
         amount = checkout_amount_validate(request=request, amount_minor=amount_minor)
-        account_id = request.stripe_account.stripe_id
+        stripe_account = request.stripe_account
+        if stripe_account is None or stripe_account.disconnected_at or not stripe_account.charges_enabled:
+            raise LinkUnavailable(
+                f"{request.organization.name} can't take card payments right now. Please contact them.",
+                extra={"status": request.status, "reason": "account_unavailable"},
+            )
+        account_id = stripe_account.stripe_id
         completed = None
         if request.checkout_session_id:
             session = gateway.checkout_session_retrieve(

@@ -140,6 +140,9 @@ def test_declined_card_is_an_attempt_then_paid(
     deliver()
     failed = Payment.objects.get(payment_request=pr)
     assert failed.status == "failed" and failed.failure_message
+    from payments.models import WebhookEvent
+
+    failed_event = WebhookEvent.objects.get(type="payment_intent.payment_failed")
     pr.refresh_from_db()
     assert pr.status == S.OPENED  # stays open
     assert click_pay(client, pr) == url  # the same Checkout page, try another card
@@ -151,6 +154,11 @@ def test_declined_card_is_an_attempt_then_paid(
     pr.refresh_from_db()
     assert pr.status == S.PAID
     assert Payment.objects.filter(payment_request=pr, status="succeeded").count() == 1
+    # the old failure event replayed after the success changes nothing (never backwards)
+    from payments.webhooks.services import webhook_event_process
+
+    webhook_event_process(webhook_event_id=failed_event.pk, force=True)
+    assert Payment.objects.get(payment_request=pr).status == "succeeded"
     attempts = list(
         PaymentRequestEvent.objects.filter(
             payment_request=pr, kind__in=("attempt_failed", "payment_succeeded")
@@ -408,3 +416,14 @@ def test_my_payment_requests_list_filters_and_query_count(
     assert client.get(f"/requests/{other.pk}/").status_code == 404
     assert client.get(f"/requests/{PaymentRequestFactory().pk}/").status_code == 404
     assert client.post(f"/requests/{other.pk}/cancel/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_disconnected_account_says_so_on_pay(stripe_server, client, advisor, customer, team, account):
+    pr = send_request(client, advisor, customer, team)
+    from django.utils import timezone as tz
+
+    account.disconnected_at = tz.now()
+    account.save()
+    response = client.post(f"/pay/{pr.token}/checkout/")
+    assert response.status_code == 409 and "take card payments right now" in response.content.decode()
