@@ -70,7 +70,9 @@ def send_payment_reminders_task() -> int:
     return sent
 
 
-@shared_task(name="payments.checkout_session_expire", bind=True, max_retries=8, time_limit=60, soft_time_limit=50)
+@shared_task(
+    name="payments.checkout_session_expire", bind=True, max_retries=8, time_limit=60, soft_time_limit=50
+)
 def checkout_session_expire_task(self, payment_request_id: int, session_id: str) -> None:
     try:
         request_services.payment_request_checkout_session_expire(
