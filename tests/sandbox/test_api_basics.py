@@ -256,3 +256,18 @@ def test_application_fee_needs_a_connected_account_and_charges_need_onboarding(s
     with pytest.raises(stripe.InvalidRequestError) as exc:
         sdk.v1.checkout.sessions.create(session_params(), {"stripe_account": make_account(onboarded=False)})
     assert "charges_enabled" in str(exc.value)
+
+
+def test_parallel_requests_with_one_idempotency_key_create_one_object(stripe_server):
+    from concurrent.futures import ThreadPoolExecutor
+
+    params = {"type": "express", "country": "US", "email": "x@y.example"}
+
+    def create(_):
+        return stripe_server.api("POST", "/v1/accounts", params, idempotency_key="parallel-1")
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        results = list(pool.map(create, range(8)))
+    assert {status for status, _, _ in results} == {200}
+    assert len({body["id"] for _, _, body in results}) == 1
+    assert sum(1 for _, headers, _ in results if headers.get("Idempotent-Replayed") == "true") == 7
