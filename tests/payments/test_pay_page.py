@@ -73,13 +73,10 @@ def test_the_whole_journey(
     )
     assert session.amount_total == 12_550 and session.metadata["payment_request_id"] == str(pr.pk)
     assert session.expires_at <= pr.expires_at
-    sessions = (
-        [o for o in stripe_server.state().get("checkout_sessions", {}).values()]
-        if isinstance(stripe_server.state().get("checkout_sessions"), dict)
-        else None
+    status, _, listing = stripe_server.api(
+        "GET", "/v1/checkout/sessions", {"limit": 100}, account=account.stripe_id
     )
-    if sessions is not None:
-        assert len(sessions) == 1
+    assert status == 200 and [s["id"] for s in listing["data"]] == [session.id]
 
     result = stripe_server.pay_checkout(checkout_url)
     assert result.paid, result.message

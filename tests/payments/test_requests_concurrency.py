@@ -102,3 +102,28 @@ def test_many_recorders_of_the_same_intent_make_one_payment(stripe_server, advis
     assert Payment.objects.count() == 1
     pr.refresh_from_db()
     assert pr.amount_paid_minor == 12_550 and pr.status == "paid"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_double_click_at_the_same_moment_makes_one_checkout_session(stripe_server, advisor, customer, team):
+    connected_account(stripe_server, team.organization)
+    client = Client()
+    client.force_login(advisor)
+    assert (
+        client.post(f"/requests/new/?customer={customer.pk}", request_form(customer, team)).status_code == 302
+    )
+    pr = PaymentRequest.objects.latest("id")
+    urls = []
+
+    def click():
+        response = Client().post(f"/pay/{pr.token}/checkout/")
+        assert response.status_code == 303
+        urls.append(response["Location"])
+
+    _run_together(click, click, click, click)
+    assert len(set(urls)) == 1 and len(urls) == 4
+    assert PaymentRequestEvent.objects.filter(payment_request=pr, kind="checkout_created").count() == 1
+    status, _, listing = stripe_server.api(
+        "GET", "/v1/checkout/sessions", {"limit": 100}, account=pr.stripe_account.stripe_id
+    )
+    assert status == 200 and len(listing["data"]) == 1
