@@ -146,3 +146,48 @@ def test_opted_out_customer_cannot_be_sent_an_sms_request(client, advisor, team,
     assert response.status_code == 400
     assert "opted out" in response.content.decode()
     assert not PaymentRequest.objects.exists()
+
+
+@pytest.mark.django_db
+def test_request_sms_through_twilio_then_delivered_callback(
+    twilio_server, settings, client, advisor, team, customer, django_capture_on_commit_callbacks
+):
+    """The request's SMS goes to (a local) Twilio over HTTP with our status callback; Twilio's
+    signed callback then marks it delivered on the request."""
+    from payments.models import PaymentRequest
+    from tests.factories import StripeAccountFactory
+
+    settings.SITE_URL = SITE
+    StripeAccountFactory(organization=team.organization)
+    client.force_login(advisor)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            f"/requests/new/?customer={customer.pk}",
+            {
+                "customer": customer.pk,
+                "team": team.pk,
+                "amount": "10.00",
+                "description": "x",
+                "reference": "R1",
+                "channel": "sms",
+            },
+        )
+    assert response.status_code == 302
+    pr = PaymentRequest.objects.get()
+    sent = twilio_server.messages[-1]
+    assert sent.params["To"] == "+13125550199" and f"/pay/{pr.token}/" in sent.params["Body"]
+    assert sent.params["StatusCallback"] == f"{SITE}/webhooks/twilio/status/"
+    message = OutboundMessage.objects.get(payment_request=pr)
+    assert message.backend == "twilio" and message.provider_id == sent.sid and message.status == "sent"
+
+    client.logout()
+    post_signed(
+        client,
+        "/webhooks/twilio/status/",
+        {"MessageSid": sent.sid, "MessageStatus": "delivered", "AccountSid": twilio_server.account_sid},
+        token=twilio_server.auth_token,
+    )
+    message.refresh_from_db()
+    assert message.status == "delivered"
+    client.force_login(advisor)
+    assert 'data-testid="delivery-status">Delivered<' in client.get(f"/requests/{pr.pk}/").content.decode()

@@ -430,3 +430,34 @@ def test_opportunity_request_keeps_the_link(advisor, team, account, org):
     with pytest.raises(ApplicationError) as exc:
         create(advisor, team, opportunity.customer, opportunity=other)
     assert "opportunity" in exc.value.extra["fields"]
+
+
+@pytest.mark.django_db
+def test_form_shows_errors_next_to_fields_and_saves_nothing(client, advisor, team, account, org):
+    customer = CustomerFactory(organization=org, phone="+13125550177", email="")
+    client.force_login(advisor)
+    form = {
+        "customer": customer.pk,
+        "team": team.pk,
+        "amount": "abc",
+        "description": "x",
+        "reference": "",
+        "channel": "both",
+    }
+    html = client.post(f"/requests/new/?customer={customer.pk}", form).content.decode()
+    assert 'id="id_amount_errors"' in html and "amount such as" in html
+    assert 'id="id_reference_errors"' in html
+    html = client.post(
+        f"/requests/new/?customer={customer.pk}", {**form, "amount": "60000", "reference": "R"}
+    ).content.decode()
+    assert 'id="id_amount_errors"' in html and "$50,000.00" in html
+    assert 'id="id_email_errors"' in html and "no email address" in html
+    assert nothing_saved()
+    # the customer page lists no request; another organization's customer is a 404
+    assert (
+        client.get(
+            f"/requests/new/?customer={CustomerFactory(organization=OrganizationFactory()).pk}"
+        ).status_code
+        == 404
+    )
+    assert client.get("/requests/new/?customer=abc").status_code == 404
