@@ -210,3 +210,14 @@ def test_report_run_validation(sdk, make_account, params, param):
     with pytest.raises(stripe.InvalidRequestError) as exc:
         sdk.v1.reporting.report_runs.create(params, {"stripe_account": make_account()})
     assert exc.value.param == param
+
+
+def test_refund_metadata_update_emits_refund_updated(stripe_server, sdk, paid):
+    account_id, intent_id, _ = paid()
+    opts = {"stripe_account": account_id}
+    refund = sdk.v1.refunds.create({"payment_intent": intent_id, "amount": 500}, opts)
+    stripe_server.take_held()
+    updated = sdk.v1.refunds.update(refund.id, {"metadata": {"note": "goodwill"}}, opts)
+    assert updated.metadata.to_dict() == {"note": "goodwill"}
+    (event,) = [d.event for d in stripe_server.take_held()]
+    assert event["type"] == "refund.updated" and event["data"]["previous_attributes"] == {"metadata": {}}

@@ -873,7 +873,10 @@ def refunds_update(emu: Emulator, req: Request, object_id: str) -> Response:
     refund = emu.get("refund", object_id, req.account, "refund")
     check_known(req.form, {"metadata", "expand"})
     if "metadata" in req.form:
+        previous = {"metadata": dict(refund["metadata"])}
         refund["metadata"] = {**refund["metadata"], **metadata_param(req.form)}
+        if refund["metadata"] != previous["metadata"]:
+            emu.emit("refund.updated", refund, req.account, previous)
     return respond(emu, req, refund)
 
 

@@ -13,7 +13,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl
 from wsgiref.util import application_uri
 
 from .delivery import Delivery, Dispatcher
@@ -422,7 +421,3 @@ class Emulator:
             return handler(self, req, **groups)
         except StripeErrorResponse as exc:
             return Response.json(exc.payload(), exc.status)
-
-
-def parse_qs_flat(raw: str) -> dict[str, str]:
-    return dict(parse_qsl(raw, keep_blank_values=True))

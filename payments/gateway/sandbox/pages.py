@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from . import operations as ops
 from .cards import TEST_CARDS, luhn_ok, normalize
-from .wire import Response, new_id
+from .wire import Response, StripeErrorResponse, new_id
 
 if TYPE_CHECKING:
     from .core import Emulator, Request
@@ -529,7 +529,7 @@ def express_dashboard(emu: Emulator, req: Request, account_id: str, token: str) 
                 payout = ops.payout_create(emu, account)
                 ops.payout_finish(emu, payout)
                 message = f"Payout {payout['id']} {payout['status']}."
-        except Exception as exc:  # StripeErrorResponse: show its message
+        except StripeErrorResponse as exc:
             message = str(exc)
     currency = account["default_currency"]
     balance = ops.available_balance(emu, account_id, currency)
@@ -662,8 +662,6 @@ def _tool_button(action: str, label: str, **fields: str) -> str:
 
 
 def _run_tool(emu: Emulator, form: dict) -> str:
-    from .wire import StripeErrorResponse  # noqa: PLC0415
-
     action = form.get("action")
     account = emu.find(form.get("account") or "")
     charge = emu.find(form.get("charge") or "")
