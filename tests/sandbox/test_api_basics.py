@@ -271,3 +271,17 @@ def test_parallel_requests_with_one_idempotency_key_create_one_object(stripe_ser
     assert {status for status, _, _ in results} == {200}
     assert len({body["id"] for _, _, body in results}) == 1
     assert sum(1 for _, headers, _ in results if headers.get("Idempotent-Replayed") == "true") == 7
+
+
+def test_account_create_with_bad_settings_stores_nothing(stripe_server, sdk):
+    with pytest.raises(stripe.InvalidRequestError) as exc:
+        sdk.v1.accounts.create({"type": "express", "settings": {"payments": {"statement_descriptor": "***"}}})
+    assert exc.value.param == "settings[payments][statement_descriptor]"
+    assert sdk.v1.accounts.list().data == []
+    account = sdk.v1.accounts.create(
+        {
+            "type": "express",
+            "settings": {"payouts": {"schedule": {"interval": "monthly", "monthly_anchor": 1}}},
+        }
+    )
+    assert account.settings.payouts.schedule.monthly_anchor == 1

@@ -262,10 +262,10 @@ def accounts_create(emu: Emulator, req: Request) -> Response:
     params["metadata"] = metadata_param(p)
     params["capabilities"] = {k: v for k, v in capabilities.items() if v.get("requested") == "true"} or None
     account = ops.account_build(emu, country=country, email=email, params=params)
-    emu.put(account, None)
     settings_params = dict_param(p, "settings")
     if settings_params:
-        _apply_settings(account, settings_params)
+        _apply_settings(account, settings_params)  # may refuse: nothing is stored yet
+    emu.put(account, None)
     emu.private(account["id"])["platform"] = True
     return respond(emu, req, account)
 
