@@ -47,8 +47,9 @@ def _safe_next(request, default: str) -> str:
 def payment_list(request):
     user = request.user
     _member_required(user)
-    payment_filter = sel.payment_filter(user=user, params=request.GET)
     zone = sel.organization_zone(user.organization)
+    params = sel.payment_list_params(params=request.GET, zone=zone)
+    payment_filter = sel.payment_filter(user=user, params=params)
     valid = payment_filter.is_valid()
     queryset = payment_filter.qs if valid else sel.payments_visible_to(user=user).none()
     try:
@@ -62,7 +63,7 @@ def payment_list(request):
         per_page=per_page,
     )
     totals = sel.payment_totals(queryset=queryset, zone=zone)
-    params = request.GET.copy()
+    params = params.copy()
     params.pop("after", None)
     next_params = params.copy()
     if page.next_cursor:
@@ -84,6 +85,7 @@ def payment_list(request):
             "next_query": next_params.urlencode(),
             "sort_links": sort_links,
             "per_page_choices": sel.PAGE_SIZES,
+            "default_days": sel.DEFAULT_PERIOD_DAYS,
             "can_reconcile_any": user.role in (Role.ADMIN, Role.MANAGER),
             "can_download": permissions.can_download_reports(user),
             "title": "My payments" if user.role == Role.ADVISOR else "Payments",

@@ -224,6 +224,22 @@ class PaymentFilter(django_filters.FilterSet):
         return qs
 
 
+DEFAULT_PERIOD_DAYS = 30
+
+
+def payment_list_params(*, params, zone: ZoneInfo):
+    """The tab opens on the last 30 days (dealership time zone), shown in the date fields, so the
+    header totals and chart cover a bounded period. A search, or any date given (even empty:
+    "All dates" sends `date_from=`), turns the default off. The CSV link carries the same
+    parameters, so the download is exactly the filtered view."""
+    if "date_from" in params or "date_to" in params or (params.get("q") or "").strip():
+        return params
+    params = params.copy()
+    today = dt.datetime.now(zone).date()
+    params["date_from"] = (today - dt.timedelta(days=DEFAULT_PERIOD_DAYS - 1)).isoformat()
+    return params
+
+
 def payment_filter(*, user: User, params) -> PaymentFilter:
     return PaymentFilter(params, queryset=payments_visible_to(user=user), user=user)
 

@@ -220,3 +220,31 @@ def test_csv_is_scoped_like_the_table(client, world, advisor):
     client.force_login(advisor)
     rows = _csv_rows(b"".join(client.get("/payments/export.csv").streaming_content))
     assert sorted(r[1] for r in rows[1:]) == ["RO-1001", "RO-1003"]
+
+
+def test_tab_opens_on_the_last_30_days_and_all_dates_or_search_show_older(client, world, admin_user):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    old = make_payment(
+        org=admin_user.organization,
+        team=world["sales"],
+        advisor=world["advisor2"],
+        amount=3_300,
+        when=timezone.now() - dt.timedelta(days=45),
+        reference="OLD-1",
+    )
+    client.force_login(admin_user)
+    response = client.get("/payments/")
+    assert "OLD-1" not in _refs(response)
+    assert response.context["filter"].form["date_from"].value()  # the period is visible in the form
+    assert response.context["totals"].count == 5
+    everything = client.get("/payments/?date_from=&date_to=")
+    assert _refs(everything)[-1] == "OLD-1" and everything.context["totals"].count == 6
+    assert _refs(client.get("/payments/?q=OLD")) == ["OLD-1"]
+    csv_rows = _csv_rows(
+        b"".join(client.get("/payments/export.csv?" + response.context["query"]).streaming_content)
+    )
+    assert "OLD-1" not in [r[1] for r in csv_rows]
+    assert old.pk
