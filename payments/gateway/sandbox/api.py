@@ -358,9 +358,6 @@ def _apply_settings(account: dict, settings_params: dict) -> None:
             if days > 365:
                 raise invalid("The delay_days can be at most 365.", param=f"{label}[delay_days]")
             new_schedule["delay_days"] = days
-        if interval == "manual":
-            new_schedule.pop("delay_days", None)
-            new_schedule["delay_days"] = current.get("delay_days", 2)
     if descriptor is not None:
         statement_descriptor_check(descriptor, "settings[payments][statement_descriptor]")
     # all valid: apply
