@@ -272,3 +272,58 @@ def test_webhook_event_verify(stripe_server):
         gateway.webhook_event_verify(payload=payload, signature_header=stale, connect=True)
     with pytest.raises(gateway.WebhookSignatureInvalid):
         gateway.webhook_event_verify(payload=payload, signature_header="", connect=True)
+
+
+def test_payout_balance_transactions_report_and_file_download(stripe_server):
+    acct = _create().id
+    stripe_server.complete_onboarding(acct)
+    session = gateway.checkout_session_create(
+        account_id=acct,
+        amount_minor=20_000,
+        currency="USD",
+        product_name="RO-7",
+        description="Tires",
+        application_fee_minor=680,
+        payment_method_types=["card"],
+        expires_at=datetime.now(UTC) + timedelta(hours=2),
+        success_url="http://testserver/ok",
+        cancel_url="http://testserver/cancel",
+        metadata={},
+        customer_email=None,
+        idempotency_key="checkout-7-1",
+    )
+    assert stripe_server.pay_checkout(session.url).paid
+    charge_id = gateway.payment_intent_retrieve(
+        account_id=acct,
+        payment_intent_id=gateway.checkout_session_retrieve(
+            account_id=acct, session_id=session.id
+        ).payment_intent_id,
+    ).latest_charge_id
+    payout_id = stripe_server.create_payout(acct, outcome="paid")["id"]
+    payout = gateway.payout_retrieve(account_id=acct, payout_id=payout_id)
+    assert isinstance(payout, gateway.PayoutInfo)
+    assert (payout.status, payout.currency) == ("paid", "USD")
+    assert payout.arrival_date is not None
+    transactions = gateway.balance_transactions_list(account_id=acct, payout_id=payout_id)
+    charge_rows = [t for t in transactions if t.source_id == charge_id]
+    assert len(charge_rows) == 1
+    assert charge_rows[0].amount == 20_000 and charge_rows[0].net == 20_000 - charge_rows[0].fee
+    assert payout.amount == sum(t.net for t in transactions if t.type != "payout")
+
+    now = int(time.time())
+    params = dict(
+        account_id=acct,
+        report_type="balance_change_from_activity.itemized.3",
+        interval_start=now - 86400,
+        interval_end=now,
+        idempotency_key="report-1",
+    )
+    run = gateway.report_run_create(**params)
+    assert gateway.report_run_create(**params).id == run.id
+    done = gateway.report_run_retrieve(account_id=acct, report_run_id=run.id)
+    assert done.status == "succeeded" and done.result_file_url
+    csv_bytes = gateway.file_download(file_url=done.result_file_url)
+    assert (
+        csv_bytes.startswith(b"balance_transaction_id")
+        or b"balance_transaction_id" in csv_bytes.splitlines()[0]
+    )
