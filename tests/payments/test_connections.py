@@ -267,3 +267,19 @@ def test_requirements_in_plain_words():
         "Person: first name",
         "Something new field x",
     ]
+
+
+def test_connections_page_query_count_does_not_grow_with_accounts(
+    client, admin_user, org, django_assert_max_num_queries
+):
+    client.force_login(admin_user)
+    StripeAccountFactory(organization=org)
+    TeamFactory(organization=org, payments_enabled=True)
+    client.get(INDEX)  # warm up (session, content types)
+    with django_assert_max_num_queries(10) as one:
+        assert client.get(INDEX).status_code == 200
+    for _ in range(4):
+        account = StripeAccountFactory(organization=org)
+        TeamFactory(organization=org, payments_enabled=True, stripe_account=account)
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        assert client.get(INDEX).status_code == 200
