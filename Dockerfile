@@ -1,0 +1,24 @@
+# Production-like image: one image for web (gunicorn), the Celery worker and Celery beat.
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    PIP_NO_CACHE_DIR=1 \
+    VAR_DIR=/app/var
+
+WORKDIR /app
+
+# Dependencies first (cached while only the code changes).
+COPY pyproject.toml ./
+RUN pip install .
+
+COPY . .
+RUN DJANGO_SECRET_KEY=collectstatic-only python manage.py collectstatic --noinput \
+    && useradd --create-home --uid 10001 textpay \
+    && mkdir -p /app/var \
+    && chown -R textpay /app/var
+
+USER textpay
+EXPOSE 8000
+CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
