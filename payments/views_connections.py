@@ -36,7 +36,7 @@ class AccountRow:
     payout_form: PayoutScheduleForm
     descriptor_form: StatementDescriptorForm
     label_form: LabelForm
-    error_form: str = ""
+    status_label: str = ""
     teams: list[Team] = field(default_factory=list)
 
 
@@ -86,6 +86,7 @@ def _render(
                 account=account,
                 requirements=requirements_in_plain_words(account.requirements_currently_due),
                 customer_label=stripe_account_customer_label(account),
+                status_label=StripeAccount.Status(account.status).label,
                 teams=[t for t in teams if t.stripe_account_id == account.pk],
                 **forms,
             )

@@ -246,7 +246,9 @@ def test_status_labels_follow_the_account_state(client, admin_user, org):
     acct.charges_enabled = acct.payouts_enabled = True
     acct.requirements_currently_due = []
     acct.save()
-    assert 'data-testid="receive-payments-status">Connected<' in client.get(INDEX).content.decode()
+    html = client.get(INDEX).content.decode()
+    assert 'data-testid="receive-payments-status">Connected<' in html
+    assert 'data-testid="account-status">Connected<' in html
 
 
 def test_requirements_in_plain_words():
