@@ -58,7 +58,9 @@ def main() -> int:
         print("\nStopping the web server and the worker...", flush=True)
         for _name, child in children:
             if child.poll() is None:
-                _signal_group(child, signal.SIGINT)
+                # SIGTERM, not SIGINT: a child started from a background job ignores SIGINT.
+                # Celery answers SIGTERM with a warm shutdown; runserver simply exits.
+                _signal_group(child, signal.SIGTERM)
         deadline = time.monotonic() + STOP_TIMEOUT_SECONDS
         for _name, child in children:
             try:
