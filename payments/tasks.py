@@ -86,13 +86,3 @@ def checkout_session_expire_task(self, payment_request_id: int, session_id: str)
 def payment_after_success_task(self, payment_id: int) -> None:
     """Receipt to the customer, notification + email to the advisor (each once)."""
     request_services.payment_after_success(payment_id=payment_id)
-
-
-@shared_task(name="payments.record_from_intent", bind=True, max_retries=8, time_limit=60, soft_time_limit=50)
-def payment_record_from_intent_task(self, account_id: str, payment_intent_id: str, source: str) -> None:
-    try:
-        request_services.payment_record_from_intent(
-            account_id=account_id, payment_intent_id=payment_intent_id, source=source
-        )
-    except gateway.GatewayUnavailable as exc:
-        raise self.retry(exc=exc, countdown=_backoff(self.request.retries))
