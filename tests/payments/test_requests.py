@@ -461,3 +461,14 @@ def test_form_shows_errors_next_to_fields_and_saves_nothing(client, advisor, tea
         == 404
     )
     assert client.get("/requests/new/?customer=abc").status_code == 404
+
+
+@pytest.mark.django_db
+def test_customer_page_lists_its_payment_requests(client, advisor, team, customer, account, org):
+    pr = create(advisor, team, customer, reference="RO-CUST-1")
+    other_customer = CustomerFactory(organization=org)
+    create(advisor, team, other_customer, reference="RO-OTHER-1", channel="email")
+    client.force_login(advisor)
+    html = client.get(f"/customers/{customer.pk}/").content.decode()
+    assert 'data-testid="customer-payment-requests"' in html
+    assert f"/requests/{pr.pk}/" in html and "RO-CUST-1" in html and "RO-OTHER-1" not in html
