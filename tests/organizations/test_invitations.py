@@ -203,3 +203,17 @@ def test_another_organizations_invitation_is_404(client, admin_user, other_org):
     assert client.post(f"/manage/invitations/{foreign.pk}/revoke/").status_code == 404
     foreign.refresh_from_db()
     assert foreign.status == Invitation.Status.PENDING
+
+
+def test_invitation_sms_goes_through_twilio_when_configured(
+    client, admin_user, twilio_server, settings, django_capture_on_commit_callbacks
+):
+    settings.TWILIO_ACCOUNT_SID = twilio_server.account_sid  # undo the autouse outbox-only fixture
+    client.force_login(admin_user)
+    invite(client, django_capture_on_commit_callbacks)
+    sms = OutboundMessage.objects.get(channel="sms")
+    assert (sms.backend, sms.status) == ("twilio", "sent")
+    [received] = twilio_server.messages
+    assert received.params["To"] == "+13125550142"
+    assert Invitation.objects.get().token in received.params["Body"]
+    assert sms.provider_id == received.sid
