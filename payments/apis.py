@@ -312,7 +312,9 @@ class PaymentRequestDetailApi(APIView):
         responses={200: PaymentRequestOutputSerializer, 404: ErrorSerializer},
     )
     def get(self, request, pk: int):
-        return Response(_serialize(selectors.payment_request_get(user=request.user, pk=pk)))
+        payment_request = selectors.payment_request_get(user=request.user, pk=pk)
+        services.payment_request_expire_if_due(payment_request_id=payment_request.pk)  # expiry holds on read
+        return Response(_serialize(payment_request))
 
 
 class PaymentRequestCancelApi(APIView):

@@ -205,3 +205,16 @@ def test_admin_tab_payment_settings(client, admin_user, advisor, org):
     assert org.max_payment_minor == 2_000_000
     client.force_login(advisor)
     assert client.get("/admin-tab/payment-settings/").status_code == 403
+
+
+@pytest.mark.django_db
+def test_overdue_request_reads_as_expired_and_can_be_resent(api, customer):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    created = checked(api.post(URL + "create/", body(customer), format="json"), 201)
+    PaymentRequest.objects.filter(pk=created["id"]).update(expires_at=timezone.now() - timedelta(seconds=1))
+    got = checked(api.get(f"{URL}{created['id']}/"), 200)
+    assert got["status"] == "expired" and got["expired_at"]
+    assert checked(api.post(f"{URL}{created['id']}/resend/"), 201)["resent_from_id"] == created["id"]
