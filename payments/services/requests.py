@@ -1041,9 +1041,28 @@ def in_quiet_hours(*, when: datetime, time_zone: str) -> bool:
     return local.hour >= start or local.hour < end
 
 
+def reminder_due_from(*, expires_at: datetime, hours_before: int, time_zone: str) -> datetime:
+    """When the reminder becomes due: `hours_before` the expiry; but if that whole window lies in
+    one quiet-hours night (e.g. a link expiring at 01:00), from 20:00 the evening before, so the
+    customer still gets it before quiet hours start."""
+    due_from = expires_at - timedelta(hours=hours_before)
+    tz = ZoneInfo(time_zone)
+    local = due_from.astimezone(tz)
+    start_hour, end_hour = QUIET_HOURS
+    if not in_quiet_hours(when=due_from, time_zone=time_zone):
+        return due_from
+    night = local if local.hour >= start_hour else local - timedelta(days=1)
+    quiet_start = night.replace(hour=start_hour, minute=0, second=0, microsecond=0)
+    quiet_end = (night + timedelta(days=1)).replace(hour=end_hour, minute=0, second=0, microsecond=0)
+    if expires_at.astimezone(tz) <= quiet_end:
+        return (quiet_start - timedelta(hours=1)).astimezone(due_from.tzinfo)
+    return due_from
+
+
 def payment_request_remind(*, payment_request_id: int, now: datetime | None = None) -> bool:
     """Send the one reminder if it is due now (organization setting on, within N hours of
-    expiry, not yet sent, still unpaid, outside quiet hours). True when it was sent."""
+    expiry (see `reminder_due_from`), not yet sent, still unpaid, outside quiet hours). True
+    when it was sent."""
     from notifications.services import email_send, sms_send
 
     now = now or _now()
@@ -1060,7 +1079,11 @@ def payment_request_remind(*, payment_request_id: int, now: datetime | None = No
             or request.status not in (S.SENT, S.OPENED)
             or request.expires_at is None
             or not (
-                request.expires_at - timedelta(hours=org.reminder_hours_before_expiry)
+                reminder_due_from(
+                    expires_at=request.expires_at,
+                    hours_before=org.reminder_hours_before_expiry,
+                    time_zone=org.time_zone,
+                )
                 <= now
                 < request.expires_at
             )

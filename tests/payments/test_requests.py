@@ -472,3 +472,28 @@ def test_customer_page_lists_its_payment_requests(client, advisor, team, custome
     html = client.get(f"/customers/{customer.pk}/").content.decode()
     assert 'data-testid="customer-payment-requests"' in html
     assert f"/requests/{pr.pk}/" in html and "RO-CUST-1" in html and "RO-OTHER-1" not in html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "expires_local, now_local, sent",
+    [
+        ((1, 0), (-1, 20, 30), True),  # link expires at 01:00: reminded at 20:30 the evening before
+        ((1, 0), (-1, 19, 59), False),  # ... not before 20:00
+        ((1, 0), (-1, 22, 0), False),  # ... never in quiet hours
+        ((9, 0), (-1, 20, 30), False),  # expires 09:00: the window (05:00-09:00) reaches 08:00-09:00
+        ((9, 0), (0, 8, 0), True),
+    ],
+)
+def test_reminder_whose_window_is_all_quiet_hours_goes_the_evening_before(
+    advisor, team, customer, account, org, expires_local, now_local, sent
+):
+    from zoneinfo import ZoneInfo
+
+    tz = ZoneInfo(org.time_zone)
+    expires = datetime(2026, 6, 11, *expires_local, tzinfo=tz)
+    day, hour, minute = now_local
+    now = datetime(2026, 6, 11, hour, minute, tzinfo=tz) + timedelta(days=day)
+    pr = create(advisor, team, customer, channel="sms")
+    PaymentRequest.objects.filter(pk=pr.pk).update(expires_at=expires)
+    assert services.payment_request_remind(payment_request_id=pr.pk, now=now) is sent
