@@ -38,3 +38,9 @@ def customer_payment_requests(context, customer):
 
     user = context["request"].user
     return {"customer_payment_requests": customer_payment_request_list(user=user, customer=customer)}
+
+
+@register.filter
+def event_label(kind):
+    """payment_succeeded -> Payment succeeded"""
+    return str(kind or "").replace("_", " ").capitalize()
