@@ -7,9 +7,11 @@ import os
 import subprocess
 import sys
 import time
+import uuid
 from pathlib import Path
 
 import pytest
+import redis
 from django.db import connection
 
 from config.celery import app as celery_app
@@ -33,23 +35,32 @@ def real_broker(settings):
     broker_url = celery_app.conf.broker_url or ""
     if not broker_url.startswith("redis://"):
         pytest.fail(f"the worker test needs CELERY_BROKER_URL=redis://..., got {broker_url!r}")
-    eager = celery_app.conf.task_always_eager
+    eager, default_queue = celery_app.conf.task_always_eager, celery_app.conf.task_default_queue
+    # A queue of our own, so a worker of another test run on the same Redis can't take our tasks.
+    queue = f"textpay-test-{uuid.uuid4().hex[:12]}"
     celery_app.conf.task_always_eager = False
+    celery_app.conf.task_default_queue = queue
     settings.TWILIO_ACCOUNT_SID = ""  # SMS backend: the outbox
-    yield broker_url
+    yield broker_url, queue
     celery_app.conf.task_always_eager = eager
+    celery_app.conf.task_default_queue = default_queue
+    redis.Redis.from_url(broker_url).delete(
+        queue, f"_kombu.binding.{queue}", f"_kombu.binding_permanent.{queue}"
+    )  # leave Redis as we found it
 
 
 @pytest.fixture
 def worker(real_broker):
+    broker_url, queue = real_broker
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings",
         "DJANGO_DEBUG": "0",
         "DJANGO_SECRET_KEY": os.environ.get("DJANGO_SECRET_KEY", "worker-test"),
         "DATABASE_URL": _database_url(),
-        "CELERY_BROKER_URL": real_broker,
+        "CELERY_BROKER_URL": broker_url,
         "CELERY_TASK_ALWAYS_EAGER": "0",
+        "CELERY_TASK_DEFAULT_QUEUE": queue,  # what the worker publishes (the SMS/email deliveries)
         "TWILIO_ACCOUNT_SID": "",
         "EMAIL_URL": "",
     }
@@ -58,7 +69,7 @@ def worker(real_broker):
     def start():
         process = subprocess.Popen(
             [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool", "solo", "--loglevel", "INFO",
-             "--without-gossip", "--without-mingle", "--without-heartbeat"],
+             "--without-gossip", "--without-mingle", "--without-heartbeat", "--queues", queue],
             cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
         )  # fmt: skip
         started.append(process)
