@@ -248,3 +248,66 @@ def test_tab_opens_on_the_last_30_days_and_all_dates_or_search_show_older(client
     )
     assert "OLD-1" not in [r[1] for r in csv_rows]
     assert old.pk
+
+
+def test_every_display_status_is_the_same_in_table_filter_and_csv(client, world, admin_user):
+    org, sales, advisor2 = admin_user.organization, world["sales"], world["advisor2"]
+    make_payment(
+        org=org,
+        team=sales,
+        advisor=advisor2,
+        amount=1_000,
+        status="refunded",
+        refunded_minor=1_000,
+        reference="S-REF",
+    )
+    make_payment(
+        org=org,
+        team=sales,
+        advisor=advisor2,
+        amount=1_000,
+        status="partially_refunded",
+        refunded_minor=400,
+        reference="S-PREF",
+    )
+    make_payment(org=org, team=sales, advisor=advisor2, amount=1_000, status="disputed", reference="S-DISP")
+    make_payment(
+        org=org,
+        team=sales,
+        advisor=advisor2,
+        amount=1_000,
+        status="failed",
+        fee_minor=0,
+        request_status="cancelled",
+        reference="S-CANC",
+    )
+    make_payment(
+        org=org,
+        team=sales,
+        advisor=advisor2,
+        amount=1_000,
+        status="failed",
+        fee_minor=0,
+        request_status="sent",
+        reference="S-FAIL",
+    )
+    client.force_login(admin_user)
+    table = {
+        r.reference: r.display_status for r in client.get("/payments/?per_page=100").context["page"].rows
+    }
+    assert {k: v for k, v in table.items() if k.startswith("S-")} == {
+        "S-REF": "refunded",
+        "S-PREF": "partially_refunded",
+        "S-DISP": "disputed",
+        "S-CANC": "cancelled",
+        "S-FAIL": "failed",
+    }
+    labels = {
+        r[1]: r[7] for r in _csv_rows(b"".join(client.get("/payments/export.csv").streaming_content))[1:]
+    }
+    from payments.selectors.payments import DISPLAY_STATUS_LABELS
+
+    assert labels == {ref: DISPLAY_STATUS_LABELS[status] for ref, status in table.items()}
+    for value, _label in __import__("payments.selectors.payments", fromlist=["x"]).DISPLAY_STATUSES:
+        shown = _refs(client.get(f"/payments/?status={value}&per_page=100"))
+        assert shown and all(table[ref] == value for ref in shown), value
