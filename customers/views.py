@@ -5,10 +5,10 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 
 from core.errors import ApplicationError
+from core.forms import form_add_application_error
 from customers import selectors, services
 from customers.forms import CustomerForm, OpportunityForm
 from organizations import permissions
-from organizations.views import _apply_errors
 
 
 def _require_customers(user, *, edit: bool = False) -> None:
@@ -37,7 +37,7 @@ def customer_create(request):
                 organization=organization, actor=request.user, data=form.cleaned_data
             )
         except ApplicationError as exc:
-            _apply_errors(form, exc)
+            form_add_application_error(form, exc)
         else:
             messages.success(request, f"Customer {customer.name} added.")
             return redirect("customer-detail", customer_id=customer.pk)
@@ -70,7 +70,7 @@ def customer_edit(request, customer_id: int):
         try:
             services.customer_update(customer=customer, actor=request.user, data=form.cleaned_data)
         except ApplicationError as exc:
-            _apply_errors(form, exc)
+            form_add_application_error(form, exc)
         else:
             messages.success(request, "Customer saved.")
             return redirect("customer-detail", customer_id=customer.pk)
@@ -86,7 +86,7 @@ def opportunity_create(request, customer_id: int):
         try:
             services.opportunity_create(customer=customer, actor=request.user, **form.cleaned_data)
         except ApplicationError as exc:
-            _apply_errors(form, exc)
+            form_add_application_error(form, exc)
         else:
             messages.success(request, "Opportunity added.")
             return redirect("customer-detail", customer_id=customer.pk)
@@ -107,7 +107,7 @@ def opportunity_edit(request, customer_id: int, opportunity_id: int):
         try:
             services.opportunity_update(opportunity=opportunity, actor=request.user, **form.cleaned_data)
         except ApplicationError as exc:
-            _apply_errors(form, exc)
+            form_add_application_error(form, exc)
         else:
             messages.success(request, "Opportunity saved.")
             return redirect("customer-detail", customer_id=customer.pk)

@@ -9,18 +9,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from core.errors import ApplicationError
+from core.forms import form_add_application_error
 from organizations import permissions, selectors, services
 from organizations.forms import InvitationForm, OrganizationForm, RegistrationForm, RoleForm
 from organizations.models import Role
-
-
-def _apply_errors(form, error: ApplicationError) -> None:
-    """Show a service's error next to the field it names (or at the top of the form)."""
-    if not error.extra:
-        form.add_error(None, error.message)
-    for field, field_messages in error.extra.items():
-        for text in field_messages if isinstance(field_messages, list) else [field_messages]:
-            form.add_error(field if field in form.fields else None, text)
 
 
 def _require(allowed: bool) -> None:
@@ -106,7 +98,7 @@ def invitation_create(request):
                 teams=data["teams"],
             )
         except ApplicationError as exc:
-            _apply_errors(form, exc)
+            form_add_application_error(form, exc)
         else:
             messages.success(request, f"Invitation sent to {invitation.name} by SMS and email.")
             return redirect("people")
@@ -193,7 +185,7 @@ def admin_tab(request):
         try:
             services.organization_update(organization=organization, actor=request.user, data=data)
         except ApplicationError as exc:
-            _apply_errors(form, exc)
+            form_add_application_error(form, exc)
         else:
             messages.success(request, "Business details saved.")
             return redirect("admin-tab")

@@ -6,8 +6,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from core.errors import ApplicationError
+from core.forms import form_add_application_error
 from organizations import permissions
-from organizations.views import _apply_errors
 from teams import selectors, services
 from teams.forms import TeamForm
 
@@ -36,7 +36,7 @@ def team_create(request):
                 members=form.cleaned_data["members"],
             )
         except ApplicationError as exc:
-            _apply_errors(form, exc)
+            form_add_application_error(form, exc)
         else:
             messages.success(request, f"Team {team.name} created.")
             return redirect("team-list")
@@ -60,7 +60,7 @@ def team_edit(request, team_id: int):
                 members=form.cleaned_data["members"],
             )
         except ApplicationError as exc:
-            _apply_errors(form, exc)
+            form_add_application_error(form, exc)
         else:
             messages.success(request, f"Team {form.cleaned_data['name']} saved.")
             return redirect("team-list")
