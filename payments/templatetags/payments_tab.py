@@ -23,14 +23,6 @@ def major(minor):
     return f"{sign}{whole}.{cents:02d}"
 
 
-@register.simple_tag
-def bar_height(value, maximum, height=60):
-    """Pixel height of a chart bar."""
-    if not maximum:
-        return 0
-    return max(1, round(int(value) * height / int(maximum))) if value else 0
-
-
 @register.filter
 def kind_label(kind: str) -> str:
     """refund_requested -> Refund requested"""
