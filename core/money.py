@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, localcontext
 
 SUPPORTED_CURRENCIES = ("USD", "CAD")
 _SYMBOL = {"USD": "$", "CAD": "CA$"}
+# A plain decimal number typed by a person: ASCII digits, an optional sign and point.
+_PLAIN_AMOUNT = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)", re.ASCII)
+_MAX_AMOUNT_CHARS = 40
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,13 +50,16 @@ def format_minor(amount: int, currency: str, *, with_code: bool = False) -> str:
 
 def parse_major(text: str | int | Decimal) -> int:
     """'1,234.5' -> 123450 minor units. Raises ValueError on anything that isn't a plain amount
-    with at most two decimals."""
-    try:
-        value = Decimal(str(text).replace(",", "").replace("$", "").strip())
-    except InvalidOperation:
+    with at most two decimals: no exponents ("1e3"), no non-ASCII digits, nothing so long that
+    decimal arithmetic would overflow (which used to escape as InvalidOperation -> a 500)."""
+    raw = str(text).replace(",", "").replace("$", "").strip()
+    if not _PLAIN_AMOUNT.fullmatch(raw):
         raise ValueError("Enter an amount such as 125.50")
-    if not value.is_finite():
-        raise ValueError("Enter an amount such as 125.50")
-    if value != value.quantize(Decimal("0.01")):
-        raise ValueError("Use at most two decimals")
-    return int((value * 100).quantize(Decimal("1"), rounding=ROUND_HALF_UP))
+    if len(raw) > _MAX_AMOUNT_CHARS:
+        raise ValueError("That amount is too large.")
+    with localcontext() as ctx:
+        ctx.prec = 2 * _MAX_AMOUNT_CHARS
+        value = Decimal(raw)
+        if value != value.quantize(Decimal("0.01")):
+            raise ValueError("Use at most two decimals")
+        return int((value * 100).quantize(Decimal("1"), rounding=ROUND_HALF_UP))
