@@ -12,7 +12,8 @@ import time
 from functools import lru_cache
 from pathlib import Path
 
-FIXTURES = Path("/work/shared/stripe/fixtures3.json")
+# The repository keeps the subset it uses; the full published set sits in ../shared beside a checkout.
+FIXTURES = Path(__file__).resolve().parents[3] / "shared" / "stripe" / "fixtures3.json"
 _ids = itertools.count(1)
 
 
