@@ -3,6 +3,7 @@ may see is asked of organizations.permissions. Another organization's request is
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from django.db.models import Prefetch, QuerySet
@@ -86,13 +87,19 @@ def payment_request_detail(*, user: User, pk: int) -> PaymentRequest:
 
 
 def payment_request_attempts(*, payment_request: PaymentRequest) -> list[PaymentRequestEvent]:
-    """Every charge attempt in order: failed attempts, then the one that succeeded."""
-    return list(
+    """Every charge attempt in the order it happened: failed attempts, then the one that succeeded.
+    `when` is when the attempt happened (a failure whose webhook was processed late carries its
+    own time in `data["occurred_at"]`)."""
+    rows = list(
         PaymentRequestEvent.objects.filter(
             payment_request=payment_request,
             kind__in=("attempt_failed", "payment_succeeded", "payment_succeeded_extra"),
         ).order_by("created_at", "id")
     )
+    for row in rows:
+        occurred = (row.data or {}).get("occurred_at")
+        row.when = datetime.fromisoformat(occurred) if occurred else row.created_at
+    return sorted(rows, key=lambda row: (row.when, row.pk))
 
 
 def customer_payment_request_list(*, user: User, customer: Customer):

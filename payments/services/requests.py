@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
@@ -753,12 +754,27 @@ def _payment_fields(
     }
 
 
+@dataclass(frozen=True, slots=True)
+class FailedAttempt:
+    """A declined charge as a `payment_intent.payment_failed` event saw it. Checkout retries on the
+    SAME PaymentIntent, so by the time a (late) event is processed Stripe may already say
+    "succeeded": the event's own snapshot is then the only record of the failed attempt."""
+
+    charge_id: str
+    failure_code: str
+    failure_message: str
+    card_brand: str = ""
+    card_last4: str = ""
+    occurred_at: datetime | None = None
+
+
 def payment_record_from_intent(
     *,
     account_id: str,
     payment_intent_id: str,
     checkout_session_id: str = "",
     source: str,
+    failed_attempt: FailedAttempt | None = None,
 ) -> Payment | None:
     """Record what Stripe says about a PaymentIntent of one of our requests. Called by the
     success return and by webhooks, in any order, concurrently: exactly ONE Payment per
@@ -770,6 +786,8 @@ def payment_record_from_intent(
     if request is None:
         return None
     if intent.status == "succeeded":
+        if failed_attempt is not None and failed_attempt.charge_id != (intent.latest_charge_id or ""):
+            _payment_attempt_failed_record_late(request_id=request.pk, intent=intent, attempt=failed_attempt)
         return _payment_record_succeeded(
             request_id=request.pk, intent=intent, checkout_session_id=checkout_session_id, source=source
         )
@@ -909,6 +927,39 @@ def _payment_record_failed(
             return payment
     except IntegrityError:
         return Payment.objects.get(stripe_payment_intent_id=intent.id)
+
+
+def _payment_attempt_failed_record_late(
+    *, request_id: int, intent: gateway.PaymentIntentInfo, attempt: FailedAttempt
+) -> None:
+    """The PaymentIntent already succeeded when its earlier failure was processed: keep the
+    failed attempt in the history (once per charge), dated when it happened. The Payment row
+    is the succeeded one and is left alone."""
+    with transaction.atomic():
+        request = PaymentRequest.objects.select_for_update(of=("self",)).get(pk=request_id)
+        recorded = PaymentRequestEvent.objects.filter(payment_request=request, kind="attempt_failed")
+        if attempt.charge_id and any(
+            (data or {}).get("charge") == attempt.charge_id
+            for data in recorded.values_list("data", flat=True)
+        ):
+            return
+        card = f"{attempt.card_brand.title()} •••• {attempt.card_last4}".strip(" •")
+        message = attempt.failure_message or "The payment was declined."
+        history_record(
+            payment_request=request,
+            kind="attempt_failed",
+            actor_label="customer",
+            payment=Payment.objects.filter(stripe_payment_intent_id=intent.id).first(),
+            message=f"Payment attempt failed{f' ({card})' if card else ''}: {message}",
+            data={
+                "payment_intent": intent.id,
+                "charge": attempt.charge_id,
+                "failure_code": attempt.failure_code,
+                "card_brand": attempt.card_brand,
+                "card_last4": attempt.card_last4,
+                "occurred_at": attempt.occurred_at.isoformat() if attempt.occurred_at else None,
+            },
+        )
 
 
 def payment_request_checkout_session_expired(*, account_id: str, session_id: str) -> None:

@@ -9,9 +9,11 @@ or after the customer's own return to the success URL changes nothing the second
 from __future__ import annotations
 
 import logging
+from datetime import UTC, datetime
 
 from payments.models import WebhookEvent
 from payments.services.requests import (
+    FailedAttempt,
     payment_record_from_intent,
     payment_request_checkout_session_expired,
 )
@@ -59,12 +61,36 @@ def checkout_session_expired(webhook_event: WebhookEvent, data_object: dict) -> 
     )
 
 
+def _failed_attempt_of(webhook_event: WebhookEvent, data_object: dict) -> FailedAttempt | None:
+    """The declined charge described by a payment_intent.payment_failed event's own snapshot."""
+    charge = data_object.get("latest_charge")
+    charge_id = (charge.get("id") if isinstance(charge, dict) else charge) or ""
+    error = data_object.get("last_payment_error") or {}
+    if not charge_id and not error:
+        return None
+    method = error.get("payment_method") if isinstance(error.get("payment_method"), dict) else {}
+    card = method.get("card") or {}
+    created = (webhook_event.payload or {}).get("created") or webhook_event.created
+    return FailedAttempt(
+        charge_id=str(charge_id),
+        failure_code=error.get("decline_code") or error.get("code") or "",
+        failure_message=error.get("message") or "",
+        card_brand=card.get("brand") or "",
+        card_last4=card.get("last4") or "",
+        occurred_at=datetime.fromtimestamp(int(created), tz=UTC) if created else None,
+    )
+
+
 @webhook_handler("payment_intent.succeeded", "payment_intent.payment_failed")
 def payment_intent_finished(webhook_event: WebhookEvent, data_object: dict) -> None:
     if not _is_ours(data_object):
         return
+    failed_attempt = None
+    if webhook_event.type == "payment_intent.payment_failed":
+        failed_attempt = _failed_attempt_of(webhook_event, data_object)
     payment_record_from_intent(
         account_id=_account_of(webhook_event, data_object),
         payment_intent_id=data_object.get("id") or "",
         source=webhook_event.type,
+        failed_attempt=failed_attempt,
     )
