@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from core.errors import ApplicationError, NotFound
 from payments.forms_requests import PayAmountForm
 from payments.models import Payment, PaymentRequest
+from payments.selectors.accounts import stripe_account_customer_label
 from payments.services import requests as services
 
 S = PaymentRequest.Status
@@ -45,8 +46,10 @@ def _render_pay_page(
     context = {
         "pr": payment_request,
         "org": payment_request.organization,
-        "label": (payment_request.stripe_account.customer_label if payment_request.stripe_account else "")
-        or "Pay by card or in installments",
+        # The same label the Connections page tells the admin customers will see.
+        "label": stripe_account_customer_label(payment_request.stripe_account)
+        if payment_request.stripe_account
+        else "Pay by card or in installments",
         "payments": payments,
         "form": form or PayAmountForm(initial={"amount": _major(payment_request.balance_minor)}),
         "error": error,

@@ -333,12 +333,16 @@ def payment_request_create(
             kind="created",
             actor=user,
             to_status=S.CREATED,
-            message=f"{format_minor(amount_minor, currency)} requested by {channel}"
+            message=f"{format_minor(amount_minor, currency)} requested by {PaymentRequest.Channel(channel).label}"
             + (f" (re-send of #{resent_from.pk})" if resent_from else ""),
             data={"resent_from": resent_from.pk} if resent_from else None,
         )
         request = payment_request_send(payment_request_id=request.pk, actor=user)
     return request
+
+
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def payment_request_send(*, payment_request_id: int, actor: User | None = None) -> PaymentRequest:
@@ -359,7 +363,7 @@ def payment_request_send(*, payment_request_id: int, actor: User | None = None) 
             to_status=S.SENT,
             kind="sent",
             actor=actor,
-            message="Sent by " + " and ".join(sent_to),
+            message=_sentence(" and ".join(sent_to)),
             changes={"expires_at": _now() + lifetime},
             expected_from=(S.CREATED,),
         )

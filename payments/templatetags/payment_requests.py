@@ -44,3 +44,18 @@ def customer_payment_requests(context, customer):
 def event_label(kind):
     """payment_succeeded -> Payment succeeded"""
     return str(kind or "").replace("_", " ").capitalize()
+
+
+_MESSAGE_PURPOSES = {
+    "payment_request": "payment request",
+    "payment_reminder": "reminder",
+    "receipt": "receipt",
+    "refund": "refund notice",
+    "advisor_paid": "paid notice to the advisor",
+}
+
+
+@register.filter
+def message_purpose(purpose):
+    """advisor_paid -> 'paid notice to the advisor' (never a raw code on a staff page)."""
+    return _MESSAGE_PURPOSES.get(purpose or "", str(purpose or "message").replace("_", " "))

@@ -1,0 +1,72 @@
+"""QA regressions: what staff and customers read. The history said "requested by both" and
+"Sent: Sent by ..."; the Messages table showed the raw purpose "advisor_paid"; the pay page said
+"Pay by card or in installments" while the Connections page promised customers would see
+"Pay by card — <dealership>"."""
+
+import pytest
+
+from notifications.models import OutboundMessage
+from payments.models import PaymentRequestEvent
+from payments.services import requests as services
+from tests.factories import StripeAccountFactory
+
+
+@pytest.fixture
+def account(org):
+    return StripeAccountFactory(organization=org)
+
+
+def create(advisor, team, customer, channel="both"):
+    return services.payment_request_create(
+        user=advisor,
+        team=team,
+        customer=customer,
+        amount_minor=123_456,
+        description="Brakes",
+        reference="RO-1",
+        channel=channel,
+        allow_partial=False,
+    )
+
+
+@pytest.mark.django_db
+def test_history_names_the_channel_in_words(client, advisor, team, customer, account):
+    pr = create(advisor, team, customer)
+    messages = dict(PaymentRequestEvent.objects.filter(payment_request=pr).values_list("kind", "message"))
+    assert messages["created"] == "$1,234.56 requested by SMS and email"
+    assert messages["sent"] == "SMS to +13125550199 and email to carla@example.net"
+    client.force_login(advisor)
+    html = client.get(f"/requests/{pr.pk}/").content.decode()
+    assert "requested by both" not in html and "Sent: Sent" not in html
+    assert "Sent: SMS to +13125550199" in html
+
+
+@pytest.mark.django_db
+def test_messages_table_shows_purposes_in_words(client, advisor, team, customer, account, org):
+    pr = create(advisor, team, customer, channel="email")
+    OutboundMessage.objects.create(
+        organization=org,
+        channel="email",
+        backend="outbox",
+        to=advisor.email,
+        body="x",
+        purpose="advisor_paid",
+        payment_request=pr,
+    )
+    client.force_login(advisor)
+    html = client.get(f"/requests/{pr.pk}/").content.decode()
+    assert "advisor_paid" not in html
+    assert "Email · paid notice to the advisor" in html
+    assert "Email · payment request" in html
+
+
+@pytest.mark.django_db
+def test_pay_page_shows_the_label_the_connections_page_promises(
+    client, advisor, team, customer, account, org
+):
+    pr = create(advisor, team, customer, channel="sms")
+    html = client.get(f"/pay/{pr.token}/").content.decode()
+    assert f"Pay by card — {org.name}" in html
+    account.customer_label = "Pay Smith North by card"
+    account.save()
+    assert "Pay Smith North by card" in client.get(f"/pay/{pr.token}/").content.decode()
