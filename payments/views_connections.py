@@ -18,6 +18,7 @@ from payments import gateway
 from payments.forms_connections import ConnectForm, LabelForm, PayoutScheduleForm, StatementDescriptorForm
 from payments.models import StripeAccount
 from payments.selectors.accounts import (
+    disabled_reason_in_words,
     receive_payments_status_of,
     requirements_in_plain_words,
     stripe_account_customer_label,
@@ -37,6 +38,7 @@ class AccountRow:
     descriptor_form: StatementDescriptorForm
     label_form: LabelForm
     status_label: str = ""
+    disabled_reason: str = ""
     teams: list[Team] = field(default_factory=list)
 
 
@@ -87,6 +89,7 @@ def _render(
                 requirements=requirements_in_plain_words(account.requirements_currently_due),
                 customer_label=stripe_account_customer_label(account),
                 status_label=StripeAccount.Status(account.status).label,
+                disabled_reason=disabled_reason_in_words(account.requirements_disabled_reason),
                 teams=[t for t in teams if t.stripe_account_id == account.pk],
                 **forms,
             )

@@ -121,6 +121,32 @@ def _requirement_in_words(code: str) -> str:
     return code.replace(".", " ").replace("_", " ").capitalize()
 
 
+# Stripe's `requirements.disabled_reason` values, in words an Admin can act on.
+_DISABLED_REASON_WORDS = {
+    "requirements.past_due": "Payments are paused until the missing details below are sent to Stripe.",
+    "requirements.pending_verification": "Stripe is checking the details you sent; this usually takes minutes.",
+    "action_required.requested_capabilities": "Stripe needs more details before it can turn on card payments.",
+    "listed": "Stripe is reviewing this account (it appears on a watch list).",
+    "under_review": "Stripe is reviewing this account.",
+    "platform_paused": "Payments on this account are paused by the platform.",
+    "rejected.fraud": "Stripe rejected this account (suspected fraud).",
+    "rejected.incomplete_verification": "Stripe rejected this account: verification was not completed in time.",
+    "rejected.listed": "Stripe rejected this account (it appears on a watch list).",
+    "rejected.terms_of_service": "Stripe rejected this account for a breach of its terms of service.",
+    "rejected.other": "Stripe rejected this account.",
+    "other": "Stripe has paused this account; open the Stripe Express dashboard for details.",
+}
+
+
+def disabled_reason_in_words(code: str) -> str:
+    """requirements.past_due -> a sentence; unknown codes still read as words, never as a code."""
+    if not code:
+        return ""
+    if code in _DISABLED_REASON_WORDS:
+        return _DISABLED_REASON_WORDS[code]
+    return "Stripe has paused this account: " + code.replace(".", ": ").replace("_", " ") + "."
+
+
 def requirements_in_plain_words(codes: list[str] | tuple[str, ...]) -> list[str]:
     """What Stripe still needs, in words, without repeats (dob.day/month/year are one item)."""
     words: list[str] = []
