@@ -25,7 +25,7 @@ from zoneinfo import ZoneInfo
 
 import django_filters
 from django.db import connection
-from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import TruncDate
 from django.http import Http404
 
@@ -258,14 +258,21 @@ _ROW_FIELDS = (
     "card_brand",
     "card_last4",
     "customer__name",
-    "advisor__name",
-    "team__name",
+    "row_advisor_name",
+    "row_team_name",
     "payment_request__status",
     "payment_request__amount_minor",
     "reconciled_at",
-    "reconciled_by__name",
+    "row_reconciled_by_name",
     "dms_document_number",
 )
+
+
+def _name_of(model, field: str):
+    """`(SELECT name FROM ... WHERE id = payment.<field>)`: a scalar subquery instead of a join.
+    Six joined tables cost PostgreSQL ~5 ms of planning per page (more than running the query);
+    with three of them as subqueries it plans in ~0.4 ms and runs 50 primary-key look-ups."""
+    return Subquery(model.objects.filter(pk=OuterRef(field)).order_by().values("name")[:1])
 
 
 @dataclass
@@ -362,6 +369,11 @@ def payment_page(*, queryset: QuerySet[Payment], sort: str, after: str = "", per
     order = [f"-{field}", "-id"] if desc else [field, "id"]
     # Plain rows from one joined query (values, not model instances: building six models per
     # row cost more than the query itself).
+    qs = qs.annotate(
+        row_advisor_name=_name_of(User, "advisor_id"),
+        row_team_name=_name_of(Team, "team_id"),
+        row_reconciled_by_name=_name_of(User, "reconciled_by_id"),
+    )
     raw = list(qs.order_by(*order).values_list(*_ROW_FIELDS)[: per_page + 1])
     next_cursor = ""
     has_more = len(raw) > per_page
