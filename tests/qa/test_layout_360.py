@@ -1,0 +1,96 @@
+"""QA regression: staff pages were wider than a 360 px phone (tables, the payment-settings
+templates in <pre>, long emails), so the whole page scrolled sideways. Each page must fit; wide
+tables scroll inside the page."""
+
+import os
+
+import pytest
+
+from payments.models import PaymentRequest
+from tests.factories import (
+    CustomerFactory,
+    OpportunityFactory,
+    PaymentFactory,
+    PaymentRequestFactory,
+    StripeAccountFactory,
+)
+
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path="/usr/bin/chromium",
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        yield browser
+        browser.close()
+
+
+def page_as(browser, client, settings, live_server, user, width):
+    client.force_login(user)
+    context = browser.new_context(viewport={"width": width, "height": 800})
+    context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                "url": live_server.url,
+            }
+        ]
+    )
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    return page
+
+
+def test_staff_pages_fit_a_360_px_phone(
+    browser, client, settings, live_server, org, team, admin_user, manager, advisor
+):
+    settings.SESSION_COOKIE_SECURE = settings.CSRF_COOKIE_SECURE = False
+    customer = CustomerFactory(
+        organization=org,
+        name="Maximilian Bartholomew-Richardson",
+        phone="+13125550199",
+        email="maximilian.bartholomew-richardson@very-long-domain-name.example.com",
+    )
+    OpportunityFactory(customer=customer, organization=org)
+    account = StripeAccountFactory(organization=org)
+    pr = PaymentRequestFactory(
+        organization=org,
+        team=team,
+        customer=customer,
+        created_by=advisor,
+        stripe_account=account,
+        status=PaymentRequest.Status.PAID,
+    )
+    payment = PaymentFactory(
+        payment_request=pr,
+        organization=org,
+        team=team,
+        customer=customer,
+        advisor=advisor,
+        stripe_account=account,
+    )
+    pages = {
+        advisor: ["/customers/", f"/customers/{customer.pk}/", "/requests/", f"/requests/{pr.pk}/"],
+        admin_user: ["/manage/", "/manage/teams/", "/admin-tab/payment-settings/", "/admin-tab/api-tokens/"],
+        manager: ["/payments/", f"/payments/{payment.pk}/"],
+    }
+    too_wide = []
+    for user, paths in pages.items():
+        page = page_as(browser, client, settings, live_server, user, 360)
+        for path in paths:
+            response = page.goto(live_server.url + path)
+            assert response.status == 200, path
+            width = page.evaluate("document.documentElement.scrollWidth")
+            if width > 360:
+                too_wide.append((path, width))
+        page.context.close()
+    assert too_wide == []
