@@ -6,7 +6,11 @@ from django import forms
 
 from core.money import parse_major
 from payments.models import PaymentRequest
-from payments.services.request_messages import PLACEHOLDERS, template_unknown_placeholders
+from payments.services.request_messages import (
+    PLACEHOLDERS,
+    UNMATCHED_BRACE_MESSAGE,
+    template_unknown_placeholders,
+)
 
 
 class AmountField(forms.CharField):
@@ -71,6 +75,8 @@ class PaymentSettingsForm(forms.Form):
     def _check_template(self, name):
         value = self.cleaned_data.get(name, "")
         unknown = template_unknown_placeholders(value)
+        if unknown == ["{"]:
+            raise forms.ValidationError(UNMATCHED_BRACE_MESSAGE)
         if unknown:
             raise forms.ValidationError(
                 "Unknown placeholder(s): "

@@ -14,7 +14,7 @@ from core.money import format_minor
 from organizations import permissions
 from organizations.authentication import api_token_hash
 from organizations.models import ApiToken, Organization, User
-from payments.services.request_messages import template_unknown_placeholders
+from payments.services.request_messages import UNMATCHED_BRACE_MESSAGE, template_unknown_placeholders
 
 API_TOKEN_PREFIX = "tp_"
 
@@ -35,7 +35,9 @@ def organization_payment_settings_update(
     errors: dict[str, list[str]] = {}
     for field, value in (("sms_template", sms_template), ("email_template", email_template)):
         unknown = template_unknown_placeholders(value or "")
-        if unknown:
+        if unknown == ["{"]:
+            errors[field] = [UNMATCHED_BRACE_MESSAGE]
+        elif unknown:
             errors[field] = ["Unknown placeholder(s): " + ", ".join("{" + u + "}" for u in unknown)]
         elif value and "{link}" not in value:
             errors[field] = ["The text must contain {link}, the pay link."]

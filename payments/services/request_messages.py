@@ -84,7 +84,13 @@ def template_render(template: str, values: dict[str, str]) -> str:
         return template
 
 
+UNMATCHED_BRACE_MESSAGE = (
+    "A { or } has no partner. Write placeholders like {link}; to show a brace itself, type {{ or }}."
+)
+
+
 def template_unknown_placeholders(template: str) -> list[str]:
+    """Names in the template that aren't placeholders; ["{"] when a brace has no partner."""
     try:
         names = [name for _, name, _, _ in string.Formatter().parse(template) if name is not None]
     except ValueError:

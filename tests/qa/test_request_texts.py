@@ -4,6 +4,7 @@
 "Pay by card — <dealership>"."""
 
 import pytest
+from django.utils.html import escape
 
 from notifications.models import OutboundMessage
 from payments.models import PaymentRequestEvent
@@ -70,3 +71,25 @@ def test_pay_page_shows_the_label_the_connections_page_promises(
     account.customer_label = "Pay Smith North by card"
     account.save()
     assert "Pay Smith North by card" in client.get(f"/pay/{pr.token}/").content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("template", ["Pay {amount} {link", "Pay } {link}", "{dealership} { {link}"])
+def test_payment_settings_unmatched_brace_says_so_and_keeps_the_text(client, admin_user, org, template):
+    client.force_login(admin_user)
+    response = client.post(
+        "/admin-tab/payment-settings/",
+        {
+            "sms_template": template,
+            "email_template": "",
+            "reminders_enabled": "on",
+            "reminder_hours_before_expiry": "4",
+            "max_payment": "50000.00",
+        },
+    )
+    html = response.content.decode()
+    assert response.status_code in (200, 400)
+    assert "has no partner" in html and "Unknown placeholder(s): {{}" not in html
+    assert f"{escape(template)}</textarea>" in html  # what was typed is kept
+    org.refresh_from_db()
+    assert org.sms_template == ""
