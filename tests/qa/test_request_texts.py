@@ -93,3 +93,15 @@ def test_payment_settings_unmatched_brace_says_so_and_keeps_the_text(client, adm
     assert f"{escape(template)}</textarea>" in html  # what was typed is kept
     org.refresh_from_db()
     assert org.sms_template == ""
+
+
+@pytest.mark.django_db
+def test_a_fresh_notification_does_not_say_0_minutes_ago(client, advisor):
+    from notifications.models import Notification
+
+    Notification.objects.create(user=advisor, title="Carla Customer paid $1.00")
+    client.force_login(advisor)
+    html = client.get("/notifications/").content.decode()
+    assert "Carla Customer paid $1.00" in html
+    assert "0\xa0minutes ago" not in html and "0 minutes ago" not in html
+    assert ">now<" in html
