@@ -87,3 +87,20 @@ def stripe_server(settings):
 def _fast_password_hashing(settings):
     """PBKDF2's million rounds cost ~0.5 s per UserFactory on this machine; tests don't need them."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _close_leftover_db_sessions(django_db_setup, django_db_blocker):
+    """Playwright's sync API runs the test body in a greenlet, and Django's per-context connections
+    then open a second connection there that nobody closes. Close such sessions before the test
+    database is dropped, so teardown doesn't warn that the database is still in use."""
+    yield
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
