@@ -105,3 +105,13 @@ def test_a_fresh_notification_does_not_say_0_minutes_ago(client, advisor):
     assert "Carla Customer paid $1.00" in html
     assert "0\xa0minutes ago" not in html and "0 minutes ago" not in html
     assert ">now<" in html
+
+
+@pytest.mark.django_db
+def test_a_cancelled_request_does_not_say_its_link_expires_tomorrow(client, advisor, team, customer, account):
+    pr = create(advisor, team, customer, channel="sms")
+    client.force_login(advisor)
+    assert "Link expires" in client.get(f"/requests/{pr.pk}/").content.decode()
+    services.payment_request_cancel(payment_request_id=pr.pk, user=advisor)
+    html = client.get(f"/requests/{pr.pk}/").content.decode()
+    assert "Link expires" not in html and "Cancelled on" in html
