@@ -31,7 +31,7 @@ button.secondary,.button.secondary{background:#fff;color:#1a1f36;border:1px soli
 .banner{background:#fff8e1;color:#6b4e00;font-size:.85rem;text-align:center;padding:.4rem}
 .steps{display:flex;gap:.3rem;margin:0 0 .8rem}.steps span{flex:1;height:4px;border-radius:2px;background:#e3e8ee}
 .steps span.done{background:#635bff}table{width:100%;border-collapse:collapse;font-size:.92rem}
-td,th{padding:.35rem 0;border-bottom:1px solid #eef1f4;text-align:left}td.r,th.r{text-align:right}
+td,th{padding:.35rem .25rem;border-bottom:1px solid #eef1f4;text-align:left;overflow-wrap:anywhere}td.r,th.r{text-align:right;white-space:nowrap}
 details{margin-top:.8rem}code{font-size:.85rem}
 """
 
