@@ -298,8 +298,18 @@ class Payment(models.Model):
                 name="payment_org_unreconciled_idx",
             ),
             models.Index(fields=["organization", "reference"], name="payment_org_reference_idx"),
+            # Search (P): payments of the customers whose name/email/phone matched. On PostgreSQL
+            # migration 0005 adds trigram indexes on customers and an upper(reference) prefix index.
+            models.Index(fields=["organization", "customer"], name="payment_org_customer_idx"),
             models.Index(  # key columns, not INCLUDE: SQLite (make run) has no INCLUDE
-                fields=["organization", "occurred_at", "status", "amount_minor", "fee_minor", "refunded_minor"],
+                fields=[
+                    "organization",
+                    "occurred_at",
+                    "status",
+                    "amount_minor",
+                    "fee_minor",
+                    "refunded_minor",
+                ],
                 name="payment_org_totals2_idx",
             ),
         ]
