@@ -138,7 +138,10 @@ def payment_request_detail(request, pk: int):
             "can_cancel": payment_request.status in ("created", *services.OPEN_STATUSES)
             and permissions.can_cancel_payment_request(request.user, payment_request),
             "can_resend": payment_request.status
-            in (PaymentRequest.Status.EXPIRED, PaymentRequest.Status.CANCELLED),
+            in (PaymentRequest.Status.EXPIRED, PaymentRequest.Status.CANCELLED)
+            and not payment_request.resends.exclude(
+                status__in=(PaymentRequest.Status.EXPIRED, PaymentRequest.Status.CANCELLED)
+            ).exists(),
         },
     )
 

@@ -392,16 +392,32 @@ def payment_request_send(*, payment_request_id: int, actor: User | None = None) 
 
 
 def payment_request_resend(*, payment_request_id: int, user: User) -> PaymentRequest:
-    """One click: a new request with the same customer, amount, texts and channel."""
-    original = PaymentRequest.objects.select_related("team", "customer", "opportunity").get(
-        pk=payment_request_id
-    )
-    if not permissions.can_view_payment_request(user, original):
-        raise NotFound("Payment request not found.")
-    if original.status not in (S.EXPIRED, S.CANCELLED):
-        raise Conflict(
-            "Only an expired or cancelled request can be re-sent.", extra={"status": original.status}
+    """One click: a new request with the same customer, amount, texts and channel. Once: while
+    an earlier re-send of it is open (or paid), a second click / API retry / colleague gets a
+    Conflict instead of a second live pay link for the same debt (row lock on the original)."""
+    with transaction.atomic():
+        original = (
+            PaymentRequest.objects.select_for_update(of=("self",))
+            .select_related("team", "customer", "opportunity")
+            .get(pk=payment_request_id)
         )
+        if not permissions.can_view_payment_request(user, original):
+            raise NotFound("Payment request not found.")
+        if original.status not in (S.EXPIRED, S.CANCELLED):
+            raise Conflict(
+                "Only an expired or cancelled request can be re-sent.", extra={"status": original.status}
+            )
+        live = original.resends.exclude(status__in=(S.EXPIRED, S.CANCELLED)).order_by("pk").first()
+        if live is not None:
+            raise Conflict(
+                f"This request was already re-sent as request #{live.pk} "
+                f"({live.get_status_display().lower()}).",
+                extra={"status": original.status, "resent_as": live.pk},
+            )
+        return _payment_request_resend_create(original=original, user=user)
+
+
+def _payment_request_resend_create(*, original: PaymentRequest, user: User) -> PaymentRequest:
     return payment_request_create(
         user=user,
         team=original.team,
