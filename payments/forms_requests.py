@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+import secrets
+
 from django import forms
 
 from core.money import parse_major
@@ -35,6 +38,9 @@ class PaymentRequestForm(forms.Form):
         choices=PaymentRequest.Channel.choices, widget=forms.RadioSelect, initial="sms"
     )
     allow_partial = forms.BooleanField(label="Allow partial payment", required=False)
+    # One random key per rendered form: a second submit of the same form (double click, reload,
+    # slow network) finds the request the first one made instead of texting the customer twice.
+    submission_key = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
     # Where the service reports a problem with the customer's contact details.
     phone = forms.CharField(required=False, disabled=True, label="Customer's mobile")
     email = forms.CharField(required=False, disabled=True, label="Customer's email")
@@ -48,6 +54,12 @@ class PaymentRequestForm(forms.Form):
         self.fields["phone"].initial = str(customer.phone) if customer.phone else "—"
         self.fields["email"].initial = customer.email or "—"
         self.fields["amount"].help_text = f"In {customer.organization.currency}"
+        if not self.is_bound:
+            self.initial.setdefault("submission_key", secrets.token_urlsafe(16))
+
+    def clean_submission_key(self):
+        key = self.cleaned_data.get("submission_key") or ""
+        return key if re.fullmatch(r"[A-Za-z0-9_-]{16,64}", key) else ""
 
 
 class PayAmountForm(forms.Form):

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db import IntegrityError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -39,6 +40,14 @@ def _apply_service_errors(form, error: ApplicationError) -> None:
             form.add_error(target if target in form.fields else None, text)
 
 
+def _already_sent(*, user, key: str) -> PaymentRequest | None:
+    if not key:
+        return None
+    return PaymentRequest.objects.filter(
+        organization_id=user.organization_id, api_idempotency_key=key, created_by=user
+    ).first()
+
+
 @login_required
 def payment_request_new(request):
     user = request.user
@@ -70,6 +79,11 @@ def payment_request_new(request):
     form = PaymentRequestForm(request.POST or None, teams=teams, customer=customer, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        key = f"web-{data['submission_key']}" if data.get("submission_key") else ""
+        already = _already_sent(user=user, key=key)
+        if already is not None:
+            messages.info(request, f"This payment request was already sent to {customer.name}.")
+            return redirect("payment-request-detail", pk=already.pk)
         try:
             payment_request = services.payment_request_create(
                 user=user,
@@ -81,7 +95,14 @@ def payment_request_new(request):
                 reference=data["reference"],
                 channel=data["channel"],
                 allow_partial=data["allow_partial"],
+                api_idempotency_key=key,
             )
+        except IntegrityError:  # the same form submitted twice at the same moment: the other won
+            already = _already_sent(user=user, key=key)
+            if already is None:
+                raise
+            messages.info(request, f"This payment request was already sent to {customer.name}.")
+            return redirect("payment-request-detail", pk=already.pk)
         except ApplicationError as exc:
             _apply_service_errors(form, exc)
         else:
