@@ -189,6 +189,21 @@ def stripe_account_connect(
         # Serialise Connect clicks of one organization so two never compute the same ordinal
         # for different accounts.
         Organization.objects.select_for_update().get(pk=organization.pk)
+        # A second click on Connect (double click, back + resubmit) for an account whose
+        # onboarding hasn't been submitted yet continues that one instead of making another
+        # Express account at Stripe.
+        unfinished = (
+            StripeAccount.objects.filter(
+                organization=organization,
+                display_name=display_name.strip()[:120],
+                details_submitted=False,
+                disconnected_at__isnull=True,
+            )
+            .order_by("pk")
+            .first()
+        )
+        if unfinished is not None:
+            return unfinished, stripe_account_onboarding_link(stripe_account=unfinished)
         info = gateway.account_create(
             country=organization.country,
             email=user.email,
