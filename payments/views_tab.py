@@ -97,6 +97,7 @@ def payment_list(request):
         sort=request.GET.get("sort", sel.DEFAULT_SORT),
         after=request.GET.get("after", ""),
         per_page=per_page,
+        ids_first=bool((params.get("q") or "").strip()),
     )
     totals = sel.payment_totals(queryset=queryset, zone=zone)
     for row in page.rows:  # pre-formatted cells: far cheaper than template filters per cell
@@ -138,7 +139,11 @@ def payment_list(request):
             "per_page_choices": sel.PAGE_SIZES,
             "status_choices": sel.DISPLAY_STATUSES,
             "team_choices": list(payment_filter.filters["team"].queryset.values_list("id", "name")),
-            "advisor_choices": list(payment_filter.filters["advisor"].queryset.values_list("id", "name")),
+            "advisor_choices": (  # an Advisor's list is just themself (and isn't shown)
+                [(user.pk, user.name)]
+                if user.role == Role.ADVISOR
+                else list(payment_filter.filters["advisor"].queryset.values_list("id", "name"))
+            ),
             "default_days": sel.DEFAULT_PERIOD_DAYS,
             "can_reconcile_any": can_reconcile_any,
             "can_download": permissions.can_download_reports(user),

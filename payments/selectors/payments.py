@@ -378,7 +378,9 @@ def _decode_cursor(cursor: str, field: str):
         return None
 
 
-def payment_page(*, queryset: QuerySet[Payment], sort: str, after: str = "", per_page: int) -> PaymentPage:
+def payment_page(
+    *, queryset: QuerySet[Payment], sort: str, after: str = "", per_page: int, ids_first: bool = False
+) -> PaymentPage:
     """One page by seek pagination on (sort field, id): cost doesn't depend on how deep the page
     is, and there is no COUNT over the whole set (the totals query gives the count)."""
     if sort not in SORTS:
@@ -399,17 +401,20 @@ def payment_page(*, queryset: QuerySet[Payment], sort: str, after: str = "", per
                 Q(**{f"{field}__gt": value}) | Q(**{field: value, "id__gt": pk})
             )
     order = [f"-{field}", "-id"] if desc else [field, "id"]
-    # Two short queries: the page's ids (filters, order, LIMIT), then only those rows joined for
-    # display as plain values (model instances cost more than the query). As one joined query,
-    # when the planner expects few matches (a search) it joins every match (4,000 payments for
-    # a common name) before sorting.
-    page_ids = list(qs.order_by(*order).values_list("pk", flat=True)[: per_page + 1])
-    rows_qs = Payment.objects.filter(pk__in=page_ids).annotate(
+    # Plain values, not model instances (building six models per row cost more than the query).
+    # `ids_first` (searches): the page's ids in one short query, then only those rows joined for
+    # display. As one joined query, when the planner expects few matches it joins every match
+    # (4,000 payments for a common name) before sorting; other filters walk an index in order.
+    rows_qs = qs
+    if ids_first:
+        page_ids = list(qs.order_by(*order).values_list("pk", flat=True)[: per_page + 1])
+        rows_qs = Payment.objects.filter(pk__in=page_ids)
+    rows_qs = rows_qs.annotate(
         row_advisor_name=_name_of(User, "advisor_id"),
         row_team_name=_name_of(Team, "team_id"),
         row_reconciled_by_name=_name_of(User, "reconciled_by_id"),
     )
-    raw = list(rows_qs.order_by(*order).values_list(*_ROW_FIELDS))
+    raw = list(rows_qs.order_by(*order).values_list(*_ROW_FIELDS)[: per_page + 1])
     next_cursor = ""
     has_more = len(raw) > per_page
     rows = [PaymentRow(*values) for values in raw[:per_page]]
