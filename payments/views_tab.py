@@ -45,6 +45,17 @@ def _safe_next(request, default: str) -> str:
 
 
 # --- list -----------------------------------------------------------------------------------
+def _options_html(choices, selected) -> str:
+    """<option>s of a filter select, the chosen one marked (as the template loop did, for less)."""
+    chosen = "" if selected is None else str(selected)
+    return mark_safe(  # noqa: S308 - escaped values
+        "".join(
+            f'<option value="{escape(value)}"{" selected" if str(value) == chosen else ""}>{escape(label)}</option>'
+            for value, label in choices
+        )
+    )
+
+
 def _rows_html(rows, *, zone, can_select: bool) -> str:
     """The table body, built in Python: 50 rows x 12 cells through the template engine cost
     ~10 ms a page (about half the request); this is the same markup for ~1 ms. Every value
@@ -113,6 +124,13 @@ def payment_list(request):
         for day, value in totals.days
     )
     can_reconcile_any = user.role in (Role.ADMIN, Role.MANAGER)
+    form = payment_filter.form
+    team_choices = list(payment_filter.filters["team"].queryset.values_list("id", "name"))
+    advisor_choices = (  # an Advisor's list is just themself (and isn't shown)
+        [(user.pk, user.name)]
+        if user.role == Role.ADVISOR
+        else list(payment_filter.filters["advisor"].queryset.values_list("id", "name"))
+    )
     params = params.copy()
     params.pop("after", None)
     next_params = params.copy()
@@ -138,12 +156,11 @@ def payment_list(request):
             "sort_links": sort_links,
             "per_page_choices": sel.PAGE_SIZES,
             "status_choices": sel.DISPLAY_STATUSES,
-            "team_choices": list(payment_filter.filters["team"].queryset.values_list("id", "name")),
-            "advisor_choices": (  # an Advisor's list is just themself (and isn't shown)
-                [(user.pk, user.name)]
-                if user.role == Role.ADVISOR
-                else list(payment_filter.filters["advisor"].queryset.values_list("id", "name"))
-            ),
+            "team_choices": team_choices,
+            "advisor_choices": advisor_choices,
+            "status_options": _options_html(sel.DISPLAY_STATUSES, form["status"].value()),
+            "team_options": _options_html(team_choices, form["team"].value()),
+            "advisor_options": _options_html(advisor_choices, form["advisor"].value()),
             "default_days": sel.DEFAULT_PERIOD_DAYS,
             "can_reconcile_any": can_reconcile_any,
             "can_download": permissions.can_download_reports(user),

@@ -25,7 +25,7 @@ from zoneinfo import ZoneInfo
 
 import django_filters
 from django.db import connection
-from django.db.models import BooleanField, Count, F, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import BooleanField, CharField, Count, F, Q, QuerySet, Sum
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import TruncDate
 from django.http import Http404
@@ -304,7 +304,14 @@ def _name_of(model, field: str):
     """`(SELECT name FROM ... WHERE id = payment.<field>)`: a scalar subquery instead of a join.
     Six joined tables cost PostgreSQL ~5 ms of planning per page (more than running the query);
     with three of them as subqueries it plans in ~0.4 ms and runs 50 primary-key look-ups."""
-    return Subquery(model.objects.filter(pk=OuterRef(field)).order_by().values("name")[:1])
+    # RawSQL rather than Subquery(...): compiling three nested querysets per page cost ~1 ms.
+    table = connection.ops.quote_name(model._meta.db_table)
+    column = connection.ops.quote_name(field)
+    return RawSQL(
+        f'(SELECT name FROM {table} WHERE id = "payments_payment".{column})',
+        [],
+        output_field=CharField(),
+    )
 
 
 @dataclass
