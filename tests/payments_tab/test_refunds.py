@@ -145,9 +145,10 @@ def test_only_managers_of_the_team_and_admins_refund(stripe_server, paid, adviso
     assert not Refund.objects.exists()
 
 
+@pytest.mark.parametrize("amounts", [(20_000, 30_000, 20_000, 30_000), (None, None, None, None)])
 @pytest.mark.django_db(transaction=True)
 def test_parallel_refunds_of_one_payment_make_one_refund(
-    stripe_server, org, team, advisor, admin_user, manager
+    stripe_server, org, team, advisor, admin_user, manager, amounts
 ):
     account = connected_account(stripe_server, org)
     payment = paid_payment(stripe_server, account=account, team=team, advisor=advisor, amount=30_000)
@@ -164,9 +165,13 @@ def test_parallel_refunds_of_one_payment_make_one_refund(
         finally:
             connection.close()
 
+    # Explicit amounts, as the confirmation page posts them ($200 twice and the full $300 twice),
+    # or four full refunds (None).
+    # Whichever is first, nothing else fits in what is left ($100 or nothing). (A call with
+    # amount_minor=None means "whatever is left" and may legitimately refund the rest.)
     users = [admin_user, manager, admin_user, manager]
     threads = [
-        threading.Thread(target=attempt, args=(u, None if i % 2 else 20_000)) for i, u in enumerate(users)
+        threading.Thread(target=attempt, args=(u, amount)) for u, amount in zip(users, amounts, strict=True)
     ]
     for t in threads:
         t.start()
