@@ -578,6 +578,23 @@ def _major(minor: int) -> str:
     return format_minor(minor, "USD").replace("$", "").replace(",", "")
 
 
+# Spreadsheet formula injection (OWASP "CSV injection"): a text cell that starts with one of these
+# is run as a formula by Excel/Sheets. Such cells get a leading apostrophe, in both export paths.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _csv_text(value: str | None) -> str:
+    value = value or ""
+    return "'" + value if value.startswith(_FORMULA_STARTS) else value
+
+
+def _sql_csv_text(col: str) -> str:
+    return (
+        f"CASE WHEN left({col}, 1) IN ('=', '+', '-', '@', E'\\t', E'\\r') THEN '''' || {col} "
+        f"ELSE NULLIF({col}, '') END"
+    )
+
+
 def _csv_order(sort: str) -> list[str]:
     field, desc = SORTS.get(sort, SORTS[DEFAULT_SORT])
     return [f"-{field}", "-id"] if desc else [field, "id"]
@@ -611,8 +628,8 @@ def payment_csv_chunks_python(*, queryset: QuerySet[Payment], zone: ZoneInfo, so
         writer.writerow(
             [
                 r[0].astimezone(zone).strftime(_DATE_FMT),
-                r[1],
-                r[2],
+                _csv_text(r[1]),
+                _csv_text(r[2]),
                 _major(amount),
                 _major(fee),
                 _major(amount - fee - refunded),
@@ -625,9 +642,9 @@ def payment_csv_chunks_python(*, queryset: QuerySet[Payment], zone: ZoneInfo, so
                 _major(refunded),
                 r[10] or "",
                 r[11].isoformat() if r[11] else "",
-                r[12] or "",
+                _csv_text(r[12]),
                 r[13].astimezone(zone).strftime(_DATE_FMT) if r[13] else "",
-                r[14],
+                _csv_text(r[14]),
             ]
         )
         if n % 1000 == 0:
@@ -658,14 +675,14 @@ def payment_csv_copy_sql(*, queryset: QuerySet[Payment], zone: ZoneInfo, sort: s
         "THEN 'Partially refunded' WHEN p.status = 'disputed' THEN 'Disputed' ELSE p.status END"
     )
     sql = (
-        "SELECT to_char(p.occurred_at AT TIME ZONE %s, 'YYYY-MM-DD HH24:MI'), NULLIF(p.reference, ''), "
-        "NULLIF(c.name, ''), "
+        "SELECT to_char(p.occurred_at AT TIME ZONE %s, 'YYYY-MM-DD HH24:MI'), "
+        f"{_sql_csv_text('p.reference')}, {_sql_csv_text('c.name')}, "
         f"{_sql_major('p.amount_minor')}, {_sql_major('p.fee_minor')}, "
         f"{_sql_major('p.amount_minor - p.fee_minor - p.refunded_minor')}, p.currency, {status_sql}, "
         f"{_sql_major('p.refunded_minor')}, NULLIF(po.stripe_payout_id, ''), "
-        "to_char(po.arrival_date, 'YYYY-MM-DD'), NULLIF(u.name, ''), "
+        f"to_char(po.arrival_date, 'YYYY-MM-DD'), {_sql_csv_text('u.name')}, "
         "to_char(p.reconciled_at AT TIME ZONE %s, 'YYYY-MM-DD HH24:MI'), "
-        "NULLIF(p.dms_document_number, '') "
+        f"{_sql_csv_text('p.dms_document_number')} "
         "FROM payments_payment p "
         "JOIN customers_customer c ON c.id = p.customer_id "
         "JOIN payments_paymentrequest r ON r.id = p.payment_request_id "
