@@ -96,5 +96,9 @@ class Command(BaseCommand):
         for email, _name, role, _phone, team_names in PEOPLE:
             teams_text = f" — teams: {', '.join(team_names)}" if team_names else ""
             out(f"    {Role(role).label:<8} {email}{teams_text}")
-        out("  Teams     Service (payments on), Sales (payments off)")
+        teams_line = ", ".join(
+            f"{team.name} (payments {'on' if team.payments_enabled else 'off'})"
+            for team in Team.objects.filter(organization=org).order_by("-payments_enabled", "name")
+        )
+        out(f"  Teams     {teams_line}")  # as they are now: a second run keeps what was changed
         out("")
