@@ -3,8 +3,9 @@ daily-volume chart, one payment's timeline, and the CSV export.
 
 Display status. A row is one `Payment` (one charge attempt). Its status on the tab combines the
 attempt with the outcome of its request, so accounting sees what happened to the money:
-- succeeded, fully paying its request          -> paid
-- succeeded, for less than its request's amount -> partially paid (a partial payment)
+- succeeded, fully paying its request, or a part of a request that is now paid in full -> paid
+- succeeded, for less than its request's amount, the request not (yet) paid in full
+                                                -> partially paid (a partial payment)
 - partially_refunded / refunded / disputed      -> the same
 - failed, and the request then expired          -> expired
 - failed, and the request was then cancelled    -> cancelled
@@ -50,8 +51,10 @@ DISPLAY_STATUS_LABELS = dict(DISPLAY_STATUSES)
 _RS = PaymentRequest.Status
 _PS = Payment.Status
 _STATUS_Q = {
-    "paid": Q(status=_PS.SUCCEEDED, amount_minor__gte=F("payment_request__amount_minor")),
-    "partially_paid": Q(status=_PS.SUCCEEDED, amount_minor__lt=F("payment_request__amount_minor")),
+    "paid": Q(status=_PS.SUCCEEDED)
+    & (Q(amount_minor__gte=F("payment_request__amount_minor")) | Q(payment_request__status=_RS.PAID)),
+    "partially_paid": Q(status=_PS.SUCCEEDED, amount_minor__lt=F("payment_request__amount_minor"))
+    & ~Q(payment_request__status=_RS.PAID),
     "refunded": Q(status=_PS.REFUNDED),
     "partially_refunded": Q(status=_PS.PARTIALLY_REFUNDED),
     "disputed": Q(status=_PS.DISPUTED),
@@ -76,7 +79,9 @@ def payment_display_status(
     *, status: str, request_status: str, amount_minor: int, request_amount_minor: int
 ) -> str:
     if status == _PS.SUCCEEDED:
-        return "partially_paid" if amount_minor < request_amount_minor else "paid"
+        if amount_minor < request_amount_minor and request_status != _RS.PAID:
+            return "partially_paid"
+        return "paid"
     if status == _PS.FAILED:
         if request_status == _RS.EXPIRED:
             return "expired"
@@ -668,7 +673,8 @@ def payment_csv_copy_sql(*, queryset: QuerySet[Payment], zone: ZoneInfo, sort: s
     tz = str(zone)
     status_sql = (
         "CASE WHEN p.status = 'succeeded' THEN "
-        "(CASE WHEN p.amount_minor < r.amount_minor THEN 'Partially paid' ELSE 'Paid' END) "
+        "(CASE WHEN p.amount_minor < r.amount_minor AND r.status <> 'paid' THEN 'Partially paid' "
+        "ELSE 'Paid' END) "
         "WHEN p.status = 'failed' THEN "
         "(CASE r.status WHEN 'expired' THEN 'Expired' WHEN 'cancelled' THEN 'Cancelled' ELSE 'Failed' END) "
         "WHEN p.status = 'refunded' THEN 'Refunded' WHEN p.status = 'partially_refunded' "

@@ -7,7 +7,7 @@ from django.test.utils import CaptureQueriesContext
 
 from organizations.models import Role
 from payments.selectors.payments import payment_csv_chunks_python, payment_filter
-from tests.factories import UserFactory
+from tests.factories import PaymentFactory, UserFactory
 from tests.payments_tab.conftest import make_payment
 
 pytestmark = pytest.mark.django_db
@@ -291,11 +291,25 @@ def test_every_display_status_is_the_same_in_table_filter_and_csv(client, world,
         request_status="sent",
         reference="S-FAIL",
     )
+    # A request paid in full in two parts: both parts are "paid", not "partially paid".
+    first_part = make_payment(
+        org=org,
+        team=sales,
+        advisor=advisor2,
+        amount=600,
+        request_amount_minor=1_000,
+        request_status="paid",
+        request_allow_partial=True,
+        reference="S-PART1",
+    )
+    PaymentFactory(payment_request=first_part.payment_request, amount_minor=400, reference="S-PART2")
     client.force_login(admin_user)
     table = {
         r.reference: r.display_status for r in client.get("/payments/?per_page=100").context["page"].rows
     }
     assert {k: v for k, v in table.items() if k.startswith("S-")} == {
+        "S-PART1": "paid",
+        "S-PART2": "paid",
         "S-REF": "refunded",
         "S-PREF": "partially_refunded",
         "S-DISP": "disputed",
