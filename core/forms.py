@@ -1,4 +1,5 @@
 from django import forms
+from phonenumber_field.formfields import PhoneNumberField
 
 from core.errors import ApplicationError
 
@@ -10,3 +11,18 @@ def form_add_application_error(form: forms.Form, error: ApplicationError) -> Non
     for field, field_messages in error.extra.items():
         for text in field_messages if isinstance(field_messages, list) else [field_messages]:
             form.add_error(field if field in form.fields else None, text)
+
+
+class PhoneField(PhoneNumberField):
+    """A phone number typed by staff. The `phonenumbers` library reads letters as keypad digits
+    (1-800-FLOWERS), so "31255abcde" would become a valid-looking number: we refuse letters."""
+
+    default_error_messages = {
+        **PhoneNumberField.default_error_messages,
+        "letters": "A phone number has digits only (letters aren't read as keypad digits).",
+    }
+
+    def to_python(self, value):
+        if isinstance(value, str) and any(char.isalpha() for char in value):
+            raise forms.ValidationError(self.error_messages["letters"], code="letters")
+        return super().to_python(value)

@@ -1,12 +1,12 @@
 from django import forms
-from phonenumber_field.formfields import PhoneNumberField
 
+from core.forms import PhoneField
 from customers.models import Language
 
 
 class CustomerForm(forms.Form):
     name = forms.CharField(max_length=150)
-    phone = PhoneNumberField(
+    phone = PhoneField(
         label="Mobile phone",
         required=False,
         widget=forms.TextInput(attrs={"type": "tel", "placeholder": "(312) 555-0123"}),

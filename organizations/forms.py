@@ -3,8 +3,8 @@ from zoneinfo import available_timezones
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.template import loader
-from phonenumber_field.formfields import PhoneNumberField
 
+from core.forms import PhoneField
 from organizations.models import Country, Organization, Role, User
 from teams.models import Team
 
@@ -77,7 +77,7 @@ class OrganizationForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         region = (self.instance.country if self.instance else None) or Country.US
-        self.fields["support_phone"] = PhoneNumberField(
+        self.fields["support_phone"] = PhoneField(
             region=region,
             required=False,
             label="Support phone",
@@ -89,7 +89,7 @@ class OrganizationForm(forms.ModelForm):
 
 class InvitationForm(forms.Form):
     name = forms.CharField(max_length=150)
-    phone = PhoneNumberField(label="Mobile phone", widget=forms.TextInput(attrs={"type": "tel"}))
+    phone = PhoneField(label="Mobile phone", widget=forms.TextInput(attrs={"type": "tel"}))
     email = forms.EmailField()
     role = forms.ChoiceField(choices=Role.choices, initial=Role.ADVISOR)
     teams = forms.ModelMultipleChoiceField(
