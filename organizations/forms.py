@@ -6,6 +6,7 @@ from django.template import loader
 
 from core.forms import PhoneField
 from organizations.models import Country, Organization, Role, User
+from organizations.services import ORGANIZATION_DETAIL_FIELDS
 from teams.models import Team
 
 NORTH_AMERICAN_ZONES = sorted(
@@ -57,20 +58,7 @@ class OrganizationForm(forms.ModelForm):
 
     class Meta:
         model = Organization
-        fields = [
-            "name",
-            "country",
-            "time_zone",
-            "legal_name",
-            "address_line1",
-            "address_line2",
-            "city",
-            "state",
-            "postal_code",
-            "support_phone",
-            "support_email",
-            "website",
-        ]
+        fields = list(ORGANIZATION_DETAIL_FIELDS)
         labels = {"name": "Dealership name", "address_line1": "Address", "address_line2": "Address (line 2)"}
         help_texts = {"country": "Sets the currency: US → USD, Canada → CAD."}
 

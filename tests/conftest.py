@@ -104,3 +104,19 @@ def _close_leftover_db_sessions(django_db_setup, django_db_blocker):
             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
             " WHERE datname = current_database() AND pid <> pg_backend_pid()"
         )
+
+
+@pytest.fixture
+def browser():
+    """Debian's chromium driven by Playwright (its own browser download can't run here).
+    Browser tests also need os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true": the sync API runs an
+    event loop in the test's thread."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(
+            executable_path="/usr/bin/chromium",
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        yield chromium
+        chromium.close()
