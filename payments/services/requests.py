@@ -507,17 +507,7 @@ def payment_request_checkout_session_expire(*, payment_request_id: int, session_
     with transaction.atomic():
         request = PaymentRequest.objects.select_for_update(of=("self",)).get(pk=payment_request_id)
         if request.checkout_session_id == session_id and session.status == "expired":
-            request.checkout_session_id = ""
-            request.checkout_session_url = ""
-            request.checkout_session_amount_minor = None
-            request.save(
-                update_fields=[
-                    "checkout_session_id",
-                    "checkout_session_url",
-                    "checkout_session_amount_minor",
-                    "updated_at",
-                ]
-            )
+            _checkout_session_remember(request, session_id="", url="", amount_minor=None)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -688,17 +678,7 @@ def _checkout_session_create(*, payment_request_id: int, amount: int) -> str:
             customer_email=request.customer.email or None,
             idempotency_key=f"checkout-{request.pk}-{attempt}",
         )
-        request.checkout_session_id = session.id
-        request.checkout_session_url = session.url
-        request.checkout_session_amount_minor = amount
-        request.save(
-            update_fields=[
-                "checkout_session_id",
-                "checkout_session_url",
-                "checkout_session_amount_minor",
-                "updated_at",
-            ]
-        )
+        _checkout_session_remember(request, session_id=session.id, url=session.url, amount_minor=amount)
         history_record(
             payment_request=request,
             kind="checkout_created",
@@ -992,17 +972,7 @@ def payment_request_checkout_session_expired(*, account_id: str, session_id: str
         )
         if request is None:
             return
-        request.checkout_session_id = ""
-        request.checkout_session_url = ""
-        request.checkout_session_amount_minor = None
-        request.save(
-            update_fields=[
-                "checkout_session_id",
-                "checkout_session_url",
-                "checkout_session_amount_minor",
-                "updated_at",
-            ]
-        )
+        _checkout_session_remember(request, session_id="", url="", amount_minor=None)
         history_record(
             payment_request=request,
             kind="checkout_expired",
@@ -1207,4 +1177,22 @@ def payment_request_delivery_recorded(
         actor_label="twilio",
         message=f"SMS {status}" + (f": {error}" if error else ""),
         data={"message_id": message_id},
+    )
+
+
+def _checkout_session_remember(
+    request: PaymentRequest, *, session_id: str, url: str, amount_minor: int | None
+) -> None:
+    """Remember (or, with empty values, forget) the Checkout Session offered to the customer.
+    The caller holds the request's row lock."""
+    request.checkout_session_id = session_id
+    request.checkout_session_url = url
+    request.checkout_session_amount_minor = amount_minor
+    request.save(
+        update_fields=[
+            "checkout_session_id",
+            "checkout_session_url",
+            "checkout_session_amount_minor",
+            "updated_at",
+        ]
     )
