@@ -265,33 +265,23 @@ def _payment_refund_totals_update(*, payment: Payment) -> None:
 
 def refund_notice_send(*, refund_id: int) -> None:
     """Tell the customer, by the channel their request used, that money is coming back."""
-    try:
-        from notifications.services import email_send, sms_send
-    except ImportError:  # the messaging module isn't there (yet)
-        logger.warning("notifications.services missing: refund notice %s not sent", refund_id)
-        return
+    from payments.services.customer_messages import customer_message_send
+
     refund = Refund.objects.select_related("payment__payment_request__customer", "payment__organization").get(
         pk=refund_id
     )
     payment = refund.payment
     request = payment.payment_request
-    customer = request.customer
     org = payment.organization
     money = format_minor(refund.amount_minor, refund.currency)
     body = (
         f"{org.name}: we refunded {money} of your payment for {request.reference}. "
         "It can take 5-10 business days to show on your statement."
     )
-    if request.channel in ("sms", "both") and customer.phone and not customer.sms_opted_out:
-        sms_send(
-            organization=org, to=str(customer.phone), body=body, purpose="refund", payment_request=request
-        )
-    if request.channel in ("email", "both") and customer.email:
-        email_send(
-            organization=org,
-            to=customer.email,
-            subject=f"Refund from {org.name}",
-            body=body,
-            purpose="refund",
-            payment_request=request,
-        )
+    customer_message_send(
+        payment_request=request,
+        purpose="refund",
+        sms_body=body,
+        email_subject=f"Refund from {org.name}",
+        email_body=body,
+    )

@@ -49,6 +49,7 @@ from payments import gateway
 from payments.fees import application_fee_for
 from payments.models import Payment, PaymentRequest, PaymentRequestEvent, StripeAccount
 from payments.services import request_messages as texts
+from payments.services.customer_messages import customer_message_send
 from payments.services.history import history_record
 
 if TYPE_CHECKING:
@@ -347,8 +348,6 @@ def _sentence(text: str) -> str:
 
 def payment_request_send(*, payment_request_id: int, actor: User | None = None) -> PaymentRequest:
     """created -> sent: start the 24 h clock and queue the SMS and/or email with the pay link."""
-    from notifications.services import email_send, sms_send
-
     with transaction.atomic():
         request = PaymentRequest.objects.select_related("customer").get(pk=payment_request_id)
         channel, customer = request.channel, request.customer
@@ -370,24 +369,14 @@ def payment_request_send(*, payment_request_id: int, actor: User | None = None) 
         request = PaymentRequest.objects.select_related("organization", "customer", "created_by").get(
             pk=request.pk
         )
-        if channel in (PaymentRequest.Channel.SMS, PaymentRequest.Channel.BOTH):
-            sms_send(
-                organization=request.organization,
-                to=str(customer.phone),
-                body=texts.request_sms_text(request),
-                purpose="payment_request",
-                payment_request=request,
-            )
-        if channel in (PaymentRequest.Channel.EMAIL, PaymentRequest.Channel.BOTH):
-            subject, body = texts.request_email_subject_and_body(request)
-            email_send(
-                organization=request.organization,
-                to=customer.email,
-                subject=subject,
-                body=body,
-                purpose="payment_request",
-                payment_request=request,
-            )
+        subject, body = texts.request_email_subject_and_body(request)
+        customer_message_send(
+            payment_request=request,
+            purpose="payment_request",
+            sms_body=texts.request_sms_text(request),
+            email_subject=subject,
+            email_body=body,
+        )
     return request
 
 
@@ -995,7 +984,7 @@ def payment_after_success(*, payment_id: int) -> None:
     """Receipt to the customer by the request's channel(s) and the advisor's in-app notification
     and email. Safe to run twice: each is written once (a history row per payment marks it done)."""
     from notifications.models import Notification
-    from notifications.services import email_send, sms_send
+    from notifications.services import email_send
 
     request_id = Payment.objects.filter(pk=payment_id).values_list("payment_request_id", flat=True).first()
     if request_id is None:
@@ -1018,27 +1007,14 @@ def payment_after_success(*, payment_id: int) -> None:
             ).values_list("kind", flat=True)
         )
         if "receipt_sent" not in done:
-            sent = []
-            if request.channel in ("sms", "both") and customer.phone and not customer.sms_opted_out:
-                sms_send(
-                    organization=request.organization,
-                    to=str(customer.phone),
-                    body=texts.receipt_sms_text(payment),
-                    purpose="receipt",
-                    payment_request=request,
-                )
-                sent.append("SMS")
-            if request.channel in ("email", "both") and customer.email:
-                subject, body = texts.receipt_email_subject_and_body(payment)
-                email_send(
-                    organization=request.organization,
-                    to=customer.email,
-                    subject=subject,
-                    body=body,
-                    purpose="receipt",
-                    payment_request=request,
-                )
-                sent.append("email")
+            subject, body = texts.receipt_email_subject_and_body(payment)
+            sent = customer_message_send(
+                payment_request=request,
+                purpose="receipt",
+                sms_body=texts.receipt_sms_text(payment),
+                email_subject=subject,
+                email_body=body,
+            )
             history_record(
                 payment_request=request,
                 kind="receipt_sent",
@@ -1104,7 +1080,6 @@ def payment_request_remind(*, payment_request_id: int, now: datetime | None = No
     """Send the one reminder if it is due now (organization setting on, within N hours of
     expiry (see `reminder_due_from`), not yet sent, still unpaid, outside quiet hours). True
     when it was sent."""
-    from notifications.services import email_send, sms_send
 
     now = now or _now()
     with transaction.atomic():
@@ -1131,28 +1106,14 @@ def payment_request_remind(*, payment_request_id: int, now: datetime | None = No
             or in_quiet_hours(when=now, time_zone=org.time_zone)
         ):
             return False
-        customer = request.customer
-        sent = []
-        if request.channel in ("sms", "both") and customer.phone and not customer.sms_opted_out:
-            sms_send(
-                organization=org,
-                to=str(customer.phone),
-                body=texts.reminder_sms_text(request),
-                purpose="payment_reminder",
-                payment_request=request,
-            )
-            sent.append("SMS")
-        if request.channel in ("email", "both") and customer.email:
-            subject, body = texts.reminder_email_subject_and_body(request)
-            email_send(
-                organization=org,
-                to=customer.email,
-                subject=subject,
-                body=body,
-                purpose="payment_reminder",
-                payment_request=request,
-            )
-            sent.append("email")
+        subject, body = texts.reminder_email_subject_and_body(request)
+        sent = customer_message_send(
+            payment_request=request,
+            purpose="payment_reminder",
+            sms_body=texts.reminder_sms_text(request),
+            email_subject=subject,
+            email_body=body,
+        )
         request.reminder_sent_at = now
         request.save(update_fields=["reminder_sent_at", "updated_at"])
         history_record(
