@@ -231,6 +231,42 @@ class PaymentRequestEvent(models.Model):
         ordering = ["created_at", "id"]
 
 
+class PaymentDisplayStatus(models.TextChoices):
+    """A payment's status on the Payments tab: the charge attempt combined with what became of its
+    request, so accounting sees what happened to the money (see `Payment.display_status`)."""
+
+    PAID = "paid", "Paid"
+    PARTIALLY_PAID = "partially_paid", "Partially paid"
+    REFUNDED = "refunded", "Refunded"
+    PARTIALLY_REFUNDED = "partially_refunded", "Partially refunded"
+    DISPUTED = "disputed", "Disputed"
+    FAILED = "failed", "Failed"
+    EXPIRED = "expired", "Expired"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+def _payment_display_status_expression(status):
+    """The one definition of the display status, computed by the database on every write:
+    - succeeded, for less than its request's amount, the request not paid in full -> partially paid
+    - succeeded otherwise (incl. a part of a request that is now paid in full)        -> paid
+    - failed, and the request then expired / was cancelled            -> expired / cancelled
+    - failed otherwise (the customer may retry), refunded, partially refunded, disputed -> the same
+    A request nobody ever tried to pay has no Payment: no money moved."""
+    from django.db.models import Case, F, Value, When
+
+    D, R = PaymentDisplayStatus, PaymentRequest.Status
+    return Case(
+        When(
+            Q(status=status.SUCCEEDED, amount_minor__lt=F("request_amount_minor")) & ~Q(request_status=R.PAID),
+            then=Value(D.PARTIALLY_PAID.value),
+        ),
+        When(status=status.SUCCEEDED, then=Value(D.PAID.value)),
+        When(status=status.FAILED, request_status=R.EXPIRED, then=Value(D.EXPIRED.value)),
+        When(status=status.FAILED, request_status=R.CANCELLED, then=Value(D.CANCELLED.value)),
+        default=F("status"),
+    )
+
+
 class Payment(models.Model):
     """One charge attempt on Stripe (one PaymentIntent): succeeded or failed."""
 
@@ -240,6 +276,8 @@ class Payment(models.Model):
         PARTIALLY_REFUNDED = "partially_refunded", "Partially refunded"
         REFUNDED = "refunded", "Refunded"
         DISPUTED = "disputed", "Disputed"
+
+    DisplayStatus = PaymentDisplayStatus
 
     class Method(models.TextChoices):
         CARD = "card", "Card"
@@ -269,6 +307,17 @@ class Payment(models.Model):
     card_funding = models.CharField(max_length=10, blank=True)  # credit / debit / prepaid
     failure_code = models.CharField(max_length=60, blank=True)
     failure_message = models.CharField(max_length=300, blank=True)
+    # Copies of the request's status and amount, so the display status is a column of this row
+    # (filtered, indexed and summed without joining the request for every payment). The amount
+    # never changes; the status is copied by `payment_request_move`, the one place a request
+    # changes status, under the request's row lock.
+    request_status = models.CharField(max_length=15, choices=PaymentRequest.Status.choices)
+    request_amount_minor = models.PositiveBigIntegerField()
+    display_status = models.GeneratedField(
+        expression=_payment_display_status_expression(Status),
+        output_field=models.CharField(max_length=20, choices=PaymentDisplayStatus.choices),
+        db_persist=True,
+    )
     occurred_at = models.DateTimeField(help_text="When it was paid (or failed)")
     dispute_status = models.CharField(max_length=30, blank=True)
     payout = models.ForeignKey(
@@ -291,7 +340,9 @@ class Payment(models.Model):
             # Payments tab (D): amount sort, status filter, "not yet reconciled", reference search,
             # and a covering index so the header totals/chart are an index-only scan.
             models.Index(fields=["organization", "-amount_minor", "-id"], name="payment_org_amount_idx"),
-            models.Index(fields=["organization", "status", "-occurred_at"], name="payment_org_status_idx"),
+            models.Index(
+                fields=["organization", "display_status", "-occurred_at"], name="payment_org_display_status_idx"
+            ),
             models.Index(
                 fields=["organization", "-occurred_at", "-id"],
                 condition=Q(reconciled_at__isnull=True),
@@ -301,22 +352,32 @@ class Payment(models.Model):
             # Search (P): payments of the customers whose name/email/phone matched. On PostgreSQL
             # migration 0005 adds trigram indexes on customers and an upper(reference) prefix index.
             models.Index(fields=["organization", "customer"], name="payment_org_customer_idx"),
-            models.Index(  # key columns, not INCLUDE: SQLite (make run) has no INCLUDE
+            # The header totals and chart: every column they read or filter on (the team,
+            # advisor and reconciled filters and a Manager's or Advisor's scope included), so
+            # they are an index-only scan. Key columns, not INCLUDE: SQLite (make run) has none.
+            models.Index(
                 fields=[
                     "organization",
                     "occurred_at",
-                    "status",
+                    "display_status",
                     "amount_minor",
                     "fee_minor",
                     "refunded_minor",
+                    "team",
+                    "advisor",
+                    "reconciled_at",
                 ],
-                name="payment_org_totals2_idx",
+                name="payment_org_totals3_idx",
             ),
         ]
 
     @property
     def net_minor(self) -> int:
         return self.amount_minor - self.fee_minor - self.refunded_minor
+
+    @property
+    def display_status_label(self) -> str:
+        return PaymentDisplayStatus(self.display_status).label
 
     @property
     def refundable_minor(self) -> int:

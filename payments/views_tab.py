@@ -110,14 +110,17 @@ def payment_list(request):
         per_page = int(request.GET.get("per_page") or sel.DEFAULT_PAGE_SIZE)
     except ValueError:
         per_page = sel.DEFAULT_PAGE_SIZE
-    page = sel.payment_page(
-        queryset=queryset,
-        sort=request.GET.get("sort", sel.DEFAULT_SORT),
-        after=request.GET.get("after", ""),
-        per_page=per_page,
-        ids_first=bool((params.get("q") or "").strip()),
-    )
-    totals = sel.payment_totals(queryset=queryset, zone=zone)
+    page_args = {
+        "queryset": queryset,
+        "sort": request.GET.get("sort", sel.DEFAULT_SORT),
+        "after": request.GET.get("after", ""),
+        "per_page": per_page,
+    }
+    if (params.get("q") or "").strip():
+        page, totals = sel.payment_search_page_and_totals(**page_args, zone=zone)
+    else:
+        page = sel.payment_page(**page_args)
+        totals = sel.payment_totals(queryset=queryset, zone=zone)
     for row in page.rows:  # pre-formatted cells: far cheaper than template filters per cell
         row.when = row.occurred_at.astimezone(zone).strftime("%Y-%m-%d %H:%M")
         row.amount_text = format_minor(row.amount_minor, row.currency)
@@ -199,13 +202,6 @@ def payment_export(request):
 def payment_detail(request, payment_id: int):
     user = request.user
     payment = sel.payment_get_for_user(user=user, payment_id=payment_id)
-    payment.display_status = sel.payment_display_status(
-        status=payment.status,
-        request_status=payment.payment_request.status,
-        amount_minor=payment.amount_minor,
-        request_amount_minor=payment.payment_request.amount_minor,
-    )
-    payment.display_status_label = sel.DISPLAY_STATUS_LABELS.get(payment.display_status)
     payment.method_label = sel.payment_method_label(
         method=payment.method, card_brand=payment.card_brand, card_last4=payment.card_last4
     )

@@ -124,6 +124,8 @@ class PaymentFactory(factory.django.DjangoModelFactory):
     stripe_payment_intent_id = factory.Sequence(lambda n: f"pi_test{n:012d}")
     stripe_charge_id = factory.Sequence(lambda n: f"ch_test{n:012d}")
     reference = factory.LazyAttribute(lambda o: o.payment_request.reference)
+    request_status = factory.LazyAttribute(lambda o: o.payment_request.status)
+    request_amount_minor = factory.LazyAttribute(lambda o: o.payment_request.amount_minor)
     amount_minor = factory.LazyAttribute(lambda o: o.payment_request.amount_minor)
     currency = factory.LazyAttribute(lambda o: o.payment_request.currency)
     fee_minor = factory.LazyAttribute(lambda o: (o.amount_minor * 325 + 5000) // 10000 + 30)

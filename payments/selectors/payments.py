@@ -1,15 +1,10 @@
 """Reads for the Payments tab: who sees which payments, the filters, keyset pages, totals, the
 daily-volume chart, one payment's timeline, and the CSV export.
 
-Display status. A row is one `Payment` (one charge attempt). Its status on the tab combines the
-attempt with the outcome of its request, so accounting sees what happened to the money:
-- succeeded, fully paying its request, or a part of a request that is now paid in full -> paid
-- succeeded, for less than its request's amount, the request not (yet) paid in full
-                                                -> partially paid (a partial payment)
-- partially_refunded / refunded / disputed      -> the same
-- failed, and the request then expired          -> expired
-- failed, and the request was then cancelled    -> cancelled
-- failed otherwise (e.g. the customer may retry) -> failed
+Display status. A row is one `Payment` (one charge attempt); its status on the tab combines the
+attempt with the outcome of its request, so accounting sees what happened to the money. It is
+defined once, as the payment's generated column `display_status` (payments.models), and the
+table, the status filter, the totals and the CSV all read that column.
 A request nobody ever tried to pay has no Payment row: it is on the request list (My payment
 requests), not here, because no money moved.
 """
@@ -25,8 +20,9 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 import django_filters
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import BooleanField, CharField, Count, F, Q, QuerySet, Sum
+from django.db.models import BooleanField, CharField, Count, Q, QuerySet, Sum
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import TruncDate
 from django.http import Http404
@@ -34,34 +30,14 @@ from django.http import Http404
 from core.money import format_minor, parse_major
 from notifications.models import OutboundMessage
 from organizations.models import Role, User
-from payments.models import Payment, PaymentRequest, PaymentRequestEvent, Payout, ReportRun
+from payments.models import Payment, PaymentRequestEvent, Payout, ReportRun
 from teams.models import Team
 
-DISPLAY_STATUSES = [
-    ("paid", "Paid"),
-    ("partially_paid", "Partially paid"),
-    ("refunded", "Refunded"),
-    ("partially_refunded", "Partially refunded"),
-    ("disputed", "Disputed"),
-    ("failed", "Failed"),
-    ("expired", "Expired"),
-    ("cancelled", "Cancelled"),
-]
+_D = Payment.DisplayStatus
+DISPLAY_STATUSES = _D.choices
 DISPLAY_STATUS_LABELS = dict(DISPLAY_STATUSES)
-_RS = PaymentRequest.Status
-_PS = Payment.Status
-_STATUS_Q = {
-    "paid": Q(status=_PS.SUCCEEDED)
-    & (Q(amount_minor__gte=F("payment_request__amount_minor")) | Q(payment_request__status=_RS.PAID)),
-    "partially_paid": Q(status=_PS.SUCCEEDED, amount_minor__lt=F("payment_request__amount_minor"))
-    & ~Q(payment_request__status=_RS.PAID),
-    "refunded": Q(status=_PS.REFUNDED),
-    "partially_refunded": Q(status=_PS.PARTIALLY_REFUNDED),
-    "disputed": Q(status=_PS.DISPUTED),
-    "failed": Q(status=_PS.FAILED) & ~Q(payment_request__status__in=[_RS.EXPIRED, _RS.CANCELLED]),
-    "expired": Q(status=_PS.FAILED, payment_request__status=_RS.EXPIRED),
-    "cancelled": Q(status=_PS.FAILED, payment_request__status=_RS.CANCELLED),
-}
+# Display statuses of attempts where no money moved: left out of "collected" and "fees".
+NO_MONEY_STATUSES = (_D.FAILED, _D.EXPIRED, _D.CANCELLED)
 
 SORTS = {  # key -> (field, descending)
     "-date": ("occurred_at", True),
@@ -73,22 +49,6 @@ DEFAULT_SORT = "-date"
 PAGE_SIZES = (10, 25, 50, 100)
 DEFAULT_PAGE_SIZE = 50
 CHART_DAYS = 30
-
-
-def payment_display_status(
-    *, status: str, request_status: str, amount_minor: int, request_amount_minor: int
-) -> str:
-    if status == _PS.SUCCEEDED:
-        if amount_minor < request_amount_minor and request_status != _RS.PAID:
-            return "partially_paid"
-        return "paid"
-    if status == _PS.FAILED:
-        if request_status == _RS.EXPIRED:
-            return "expired"
-        if request_status == _RS.CANCELLED:
-            return "cancelled"
-        return "failed"
-    return status
 
 
 def payment_method_label(*, method: str, card_brand: str, card_last4: str) -> str:
@@ -228,9 +188,12 @@ class PaymentFilter(django_filters.FilterSet):
             # every payment of the organization (100,000 for the largest: 120+ ms).
             ids = _search_customer_ids(organization_id=org_id, value=value, digits=digits)
             if ids is not None:
-                # One array parameter, not an IN list of up to 5,000 placeholders.
+                # One array parameter, not an IN list of up to 5,000 placeholders. Typed as the
+                # column is: psycopg sends small ids as int2[], and a cross-type `= ANY` can't use
+                # PostgreSQL's hashed lookup, so each of 4,000 rows was compared with 1,000 ids
+                # one by one (page ids and totals each took twice as long).
                 in_ids = RawSQL(
-                    '"payments_payment"."customer_id" = ANY(%s)', [ids], output_field=BooleanField()
+                    '"payments_payment"."customer_id" = ANY(%s::bigint[])', [ids], output_field=BooleanField()
                 )
                 return qs.filter(Q(in_ids) | Q(reference__istartswith=value))
         customer_q = Q(name__icontains=value) | Q(email__icontains=value)
@@ -240,7 +203,7 @@ class PaymentFilter(django_filters.FilterSet):
         return qs.filter(Q(customer_id__in=customers.values("id")) | Q(reference__istartswith=value))
 
     def filter_status(self, qs, name, value):
-        return qs.filter(_STATUS_Q[value]) if value else qs
+        return qs.filter(display_status=value) if value else qs
 
     def _local_midnight(self, day: dt.date) -> dt.datetime:
         return dt.datetime.combine(day, dt.time.min, tzinfo=self.zone)
@@ -297,8 +260,7 @@ _ROW_FIELDS = (
     "customer__name",
     "row_advisor_name",
     "row_team_name",
-    "payment_request__status",
-    "payment_request__amount_minor",
+    "display_status",
     "reconciled_at",
     "row_reconciled_by_name",
     "dms_document_number",
@@ -337,8 +299,7 @@ class PaymentRow:
     customer_name: str
     advisor_name: str
     team_name: str
-    request_status: str
-    request_amount_minor: int
+    display_status: str
     reconciled_at: dt.datetime | None
     reconciled_by_name: str | None
     dms_document_number: str
@@ -346,15 +307,6 @@ class PaymentRow:
     @property
     def net_minor(self) -> int:
         return self.amount_minor - self.fee_minor - self.refunded_minor
-
-    @property
-    def display_status(self) -> str:
-        return payment_display_status(
-            status=self.status,
-            request_status=self.request_status,
-            amount_minor=self.amount_minor,
-            request_amount_minor=self.request_amount_minor,
-        )
 
     @property
     def display_status_label(self) -> str:
@@ -390,16 +342,42 @@ def _decode_cursor(cursor: str, field: str):
         return None
 
 
-def payment_page(
-    *, queryset: QuerySet[Payment], sort: str, after: str = "", per_page: int, ids_first: bool = False
-) -> PaymentPage:
-    """One page by seek pagination on (sort field, id): cost doesn't depend on how deep the page
-    is, and there is no COUNT over the whole set (the totals query gives the count)."""
+def _page_order(sort: str) -> tuple[str, str, bool, list[str]]:
+    """(sort key, field, descending, ORDER BY) of a page; an unknown sort is the default."""
     if sort not in SORTS:
         sort = DEFAULT_SORT
-    if per_page not in PAGE_SIZES:
-        per_page = DEFAULT_PAGE_SIZE
     field, desc = SORTS[sort]
+    return sort, field, desc, ([f"-{field}", "-id"] if desc else [field, "id"])
+
+
+def _page_of(raw: list[tuple], *, sort: str, field: str, per_page: int, is_first: bool) -> PaymentPage:
+    """`raw`: up to per_page + 1 rows in `_ROW_FIELDS` order; the extra one says there is more."""
+    rows = [PaymentRow(*values) for values in raw[:per_page]]
+    next_cursor = ""
+    if len(raw) > per_page:
+        last = rows[-1]
+        next_cursor = _encode_cursor(getattr(last, field), last.pk)
+    return PaymentPage(rows=rows, next_cursor=next_cursor, sort=sort, per_page=per_page, is_first=is_first)
+
+
+def _row_values(queryset: QuerySet[Payment], order: list[str], limit: int) -> list[tuple]:
+    # Plain values, not model instances (building six models per row cost more than the query).
+    return list(
+        queryset.annotate(
+            row_advisor_name=_name_of(User, "advisor_id"),
+            row_team_name=_name_of(Team, "team_id"),
+            row_reconciled_by_name=_name_of(User, "reconciled_by_id"),
+        )
+        .order_by(*order)
+        .values_list(*_ROW_FIELDS)[:limit]
+    )
+
+
+def payment_page(*, queryset: QuerySet[Payment], sort: str, after: str = "", per_page: int) -> PaymentPage:
+    """One page by seek pagination on (sort field, id): cost doesn't depend on how deep the page
+    is, and there is no COUNT over the whole set (the totals query gives the count)."""
+    sort, field, desc, order = _page_order(sort)
+    per_page = per_page if per_page in PAGE_SIZES else DEFAULT_PAGE_SIZE
     qs = queryset
     decoded = _decode_cursor(after, field) if after else None
     if decoded:
@@ -412,28 +390,8 @@ def payment_page(
             qs = qs.filter(**{f"{field}__gte": value}).filter(
                 Q(**{f"{field}__gt": value}) | Q(**{field: value, "id__gt": pk})
             )
-    order = [f"-{field}", "-id"] if desc else [field, "id"]
-    # Plain values, not model instances (building six models per row cost more than the query).
-    # `ids_first` (searches): the page's ids in one short query, then only those rows joined for
-    # display. As one joined query, when the planner expects few matches it joins every match
-    # (4,000 payments for a common name) before sorting; other filters walk an index in order.
-    rows_qs = qs
-    if ids_first:
-        page_ids = list(qs.order_by(*order).values_list("pk", flat=True)[: per_page + 1])
-        rows_qs = Payment.objects.filter(pk__in=page_ids)
-    rows_qs = rows_qs.annotate(
-        row_advisor_name=_name_of(User, "advisor_id"),
-        row_team_name=_name_of(Team, "team_id"),
-        row_reconciled_by_name=_name_of(User, "reconciled_by_id"),
-    )
-    raw = list(rows_qs.order_by(*order).values_list(*_ROW_FIELDS)[: per_page + 1])
-    next_cursor = ""
-    has_more = len(raw) > per_page
-    rows = [PaymentRow(*values) for values in raw[:per_page]]
-    if has_more:
-        last = rows[-1]
-        next_cursor = _encode_cursor(getattr(last, field), last.pk)
-    return PaymentPage(rows=rows, next_cursor=next_cursor, sort=sort, per_page=per_page, is_first=not decoded)
+    raw = _row_values(qs, order, per_page + 1)
+    return _page_of(raw, sort=sort, field=field, per_page=per_page, is_first=not decoded)
 
 
 # --- totals and chart -----------------------------------------------------------------------
@@ -448,31 +406,42 @@ class PaymentTotals:
     max_day_minor: int
 
 
-def payment_totals(*, queryset: QuerySet[Payment], zone: ZoneInfo) -> PaymentTotals:
-    """Totals of the filtered set and its daily volume in ONE grouped query. Collected and fees
-    count money that moved (failed attempts excluded); refunds are what has been refunded."""
-    moved = ~Q(status=_PS.FAILED)
-    buckets = (
+# The totals of a set of payments: one row per (local day, display status). The set (`{source}`)
+# is a subquery or a CTE with the columns `day`, `display_status` and the three amounts.
+_TOTALS_COLUMNS = ("day", "display_status", "amount_minor", "fee_minor", "refunded_minor")
+_TOTALS_SQL = (
+    "SELECT day, display_status, COUNT(*), SUM(amount_minor), SUM(fee_minor), SUM(refunded_minor){more} "
+    "FROM {source} GROUP BY day, display_status"
+)
+
+
+def _totals_source(queryset: QuerySet[Payment], zone: ZoneInfo, *extra: str) -> tuple[str, tuple]:
+    """SQL of the filtered payments with their local day and the columns the totals need (all in
+    payment_org_totals3_idx, so the scan is index-only), plus `extra` columns."""
+    extra = tuple(name for name in extra if name not in _TOTALS_COLUMNS)
+    return (
         queryset.order_by()
         .annotate(day=TruncDate("occurred_at", tzinfo=zone))
-        .values("day")
-        .annotate(
-            n=Count("*"),  # not "id": keeps it an index-only scan of payment_org_totals2_idx
-            collected=Sum("amount_minor", filter=moved, default=0),
-            fees=Sum("fee_minor", filter=moved, default=0),
-            refunds=Sum("refunded_minor", default=0),
-        )
-        .order_by("day")
+        .values_list(*extra, *_TOTALS_COLUMNS)
+        .query.sql_with_params()
     )
+
+
+def _totals_from_buckets(buckets) -> PaymentTotals:
+    """Collected and fees count money that moved (failed, expired and cancelled attempts are left
+    out); refunds are what has been refunded."""
     count = collected = fees = refunds = 0
-    days: list[tuple[dt.date, int]] = []
-    for bucket in buckets:
-        count += bucket["n"]
-        collected += bucket["collected"]
-        fees += bucket["fees"]
-        refunds += bucket["refunds"]
-        days.append((bucket["day"], bucket["collected"]))
-    days = days[-CHART_DAYS:]
+    by_day: dict[dt.date, int] = {}
+    for day, status, n, amount, fee, refunded in buckets:
+        if isinstance(day, str):  # SQLite gives the date as text
+            day = dt.date.fromisoformat(day)
+        count += n
+        refunds += int(refunded)
+        moved = 0 if status in NO_MONEY_STATUSES else int(amount)
+        collected += moved
+        fees += 0 if status in NO_MONEY_STATUSES else int(fee)
+        by_day[day] = by_day.get(day, 0) + moved
+    days = sorted(by_day.items())[-CHART_DAYS:]
     return PaymentTotals(
         count=count,
         collected_minor=collected,
@@ -482,6 +451,57 @@ def payment_totals(*, queryset: QuerySet[Payment], zone: ZoneInfo) -> PaymentTot
         days=days,
         max_day_minor=max((v for _, v in days), default=0),
     )
+
+
+def payment_totals(*, queryset: QuerySet[Payment], zone: ZoneInfo) -> PaymentTotals:
+    """Totals of the filtered set and its daily volume in one grouped query."""
+    try:
+        source, params = _totals_source(queryset, zone)
+    except EmptyResultSet:  # e.g. `.none()` for filters that didn't validate
+        return _totals_from_buckets([])
+    with connection.cursor() as cursor:
+        cursor.execute(_TOTALS_SQL.format(source=f"({source}) AS matches", more=""), params)
+        return _totals_from_buckets(cursor.fetchall())
+
+
+def payment_search_page_and_totals(
+    *, queryset: QuerySet[Payment], zone: ZoneInfo, sort: str, after: str = "", per_page: int
+) -> tuple[PaymentPage, PaymentTotals]:
+    """A search's page and totals. The matches of a search are found through the customers'
+    payments (index scans of scattered rows, 4,000 for a common name in a large dealership),
+    not by walking an index in the page's order; so they are read ONCE into a materialized CTE,
+    and the page's ids and the totals both come from it in one statement. Then only the page's
+    rows are joined for display."""
+    sort, field, desc, order = _page_order(sort)
+    per_page = per_page if per_page in PAGE_SIZES else DEFAULT_PAGE_SIZE
+    decoded = _decode_cursor(after, field) if after else None
+    try:
+        source, params = _totals_source(queryset, zone, "id", field)
+    except EmptyResultSet:
+        return _page_of([], sort=sort, field=field, per_page=per_page, is_first=not decoded), _totals_from_buckets([])
+    after_sql, after_params = "", []
+    if decoded:
+        value, pk = decoded
+        if field == "occurred_at":
+            value = connection.ops.adapt_datetimefield_value(value)
+        op = "<" if desc else ">"
+        after_sql = f"WHERE {field} {op} %s OR ({field} = %s AND id {op} %s)"
+        after_params = [value, value, pk]
+    direction = "DESC" if desc else "ASC"
+    sql = (
+        f"WITH matches AS MATERIALIZED ({source}) "
+        f"SELECT NULL, NULL, NULL, NULL, NULL, NULL, id FROM (SELECT id FROM matches {after_sql} "
+        f"ORDER BY {field} {direction}, id {direction} LIMIT %s) AS page "
+        "UNION ALL " + _TOTALS_SQL.format(source="matches", more=", NULL")
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, *after_params, per_page + 1])
+        results = cursor.fetchall()
+    page_ids = [r[6] for r in results if r[6] is not None]
+    totals = _totals_from_buckets(r[:6] for r in results if r[6] is None)
+    raw = _row_values(Payment.objects.filter(pk__in=page_ids), order, per_page + 1)
+    page = _page_of(raw, sort=sort, field=field, per_page=per_page, is_first=not decoded)
+    return page, totals
 
 
 # --- timeline -------------------------------------------------------------------------------
@@ -619,9 +639,7 @@ def payment_csv_chunks_python(*, queryset: QuerySet[Payment], zone: ZoneInfo, so
         "fee_minor",
         "refunded_minor",
         "currency",
-        "status",
-        "payment_request__status",
-        "payment_request__amount_minor",
+        "display_status",
         "payout__stripe_payout_id",
         "payout__arrival_date",
         "reconciled_by__name",
@@ -639,17 +657,13 @@ def payment_csv_chunks_python(*, queryset: QuerySet[Payment], zone: ZoneInfo, so
                 _major(fee),
                 _major(amount - fee - refunded),
                 r[6],
-                DISPLAY_STATUS_LABELS[
-                    payment_display_status(
-                        status=r[7], request_status=r[8], amount_minor=amount, request_amount_minor=r[9]
-                    )
-                ],
+                DISPLAY_STATUS_LABELS[r[7]],
                 _major(refunded),
-                r[10] or "",
-                r[11].isoformat() if r[11] else "",
+                r[8] or "",
+                r[9].isoformat() if r[9] else "",
+                _csv_text(r[10]),
+                r[11].astimezone(zone).strftime(_DATE_FMT) if r[11] else "",
                 _csv_text(r[12]),
-                r[13].astimezone(zone).strftime(_DATE_FMT) if r[13] else "",
-                _csv_text(r[14]),
             ]
         )
         if n % 1000 == 0:
@@ -672,13 +686,9 @@ def payment_csv_copy_sql(*, queryset: QuerySet[Payment], zone: ZoneInfo, sort: s
     ids_sql, ids_params = queryset.order_by().values("id").query.sql_with_params()
     tz = str(zone)
     status_sql = (
-        "CASE WHEN p.status = 'succeeded' THEN "
-        "(CASE WHEN p.amount_minor < r.amount_minor AND r.status <> 'paid' THEN 'Partially paid' "
-        "ELSE 'Paid' END) "
-        "WHEN p.status = 'failed' THEN "
-        "(CASE r.status WHEN 'expired' THEN 'Expired' WHEN 'cancelled' THEN 'Cancelled' ELSE 'Failed' END) "
-        "WHEN p.status = 'refunded' THEN 'Refunded' WHEN p.status = 'partially_refunded' "
-        "THEN 'Partially refunded' WHEN p.status = 'disputed' THEN 'Disputed' ELSE p.status END"
+        "CASE p.display_status "
+        + " ".join(f"WHEN '{value}' THEN '{label}'" for value, label in DISPLAY_STATUSES)
+        + " ELSE p.display_status END"
     )
     sql = (
         "SELECT to_char(p.occurred_at AT TIME ZONE %s, 'YYYY-MM-DD HH24:MI'), "
@@ -691,7 +701,6 @@ def payment_csv_copy_sql(*, queryset: QuerySet[Payment], zone: ZoneInfo, sort: s
         f"{_sql_csv_text('p.dms_document_number')} "
         "FROM payments_payment p "
         "JOIN customers_customer c ON c.id = p.customer_id "
-        "JOIN payments_paymentrequest r ON r.id = p.payment_request_id "
         "LEFT JOIN payments_payout po ON po.id = p.payout_id "
         "LEFT JOIN organizations_user u ON u.id = p.reconciled_by_id "
         f"WHERE p.id IN ({ids_sql}) "

@@ -165,6 +165,11 @@ def payment_request_move(
             setattr(request, name, value)
             fields.append(name)
         request.save(update_fields=sorted(set(fields)))
+        # The request's payments carry a copy of its status (their display status on the
+        # Payments tab is computed from it by the database): keep it in step, here only.
+        Payment.objects.filter(payment_request_id=request.pk).exclude(request_status=to_status).update(
+            request_status=to_status
+        )
         history_record(
             payment_request=request,
             kind=kind,
@@ -734,6 +739,8 @@ def _payment_fields(
         "stripe_charge_id": intent.latest_charge_id or "",
         "checkout_session_id": checkout_session_id or "",
         "reference": request.reference,
+        "request_status": request.status,
+        "request_amount_minor": request.amount_minor,
         "currency": (intent.currency or request.currency).upper(),
         "method": _method_of(intent),
         "card_brand": intent.card_brand or "",

@@ -205,6 +205,9 @@ def test_partial_payments(deliver, stripe_server, client, advisor, customer, tea
     deliver()
     pr.refresh_from_db()
     assert pr.status == S.PARTIALLY_PAID and pr.amount_paid_minor == 5_000 and pr.balance_minor == 7_550
+    assert list(Payment.objects.filter(payment_request=pr).values_list("display_status", flat=True)) == [
+        "partially_paid"
+    ]
     page = client.get(f"/pay/{pr.token}/").content.decode()
     assert "$75.50" in page and "pay-button" in page
     url2 = click_pay(client, pr, amount="75.50")
@@ -217,6 +220,39 @@ def test_partial_payments(deliver, stripe_server, client, advisor, customer, tea
         5_000,
         7_550,
     ]
+    # Paid in full: the first part is no longer "partially paid" on the Payments tab.
+    assert set(Payment.objects.filter(payment_request=pr).values_list("display_status", flat=True)) == {"paid"}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("outcome", ["expired", "cancelled"])
+def test_a_declined_attempt_shows_what_became_of_its_request(
+    outcome, deliver, stripe_server, client, advisor, customer, team, account, django_capture_on_commit_callbacks
+):
+    """The failed attempt's status on the Payments tab follows its request through the state
+    machine: expired by the sweep, or cancelled by the advisor."""
+    from payments.services.requests import payment_request_cancel
+    from payments.tasks import expire_overdue_requests_task
+
+    pr = send_request(client, advisor, customer, team, channel="sms")
+    url = click_pay(client, pr)
+    assert not stripe_server.pay_checkout(url, card="4000 0000 0000 0002").paid
+    deliver()
+    failed = Payment.objects.get(payment_request=pr)
+    assert (failed.status, failed.display_status) == ("failed", "failed")
+    if outcome == "expired":
+        PaymentRequest.objects.filter(pk=pr.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
+        with django_capture_on_commit_callbacks(execute=True):
+            assert expire_overdue_requests_task() == 1
+    else:
+        with django_capture_on_commit_callbacks(execute=True):
+            payment_request_cancel(payment_request_id=pr.pk, user=advisor)
+    failed.refresh_from_db()
+    pr.refresh_from_db()
+    assert pr.status == outcome and (failed.request_status, failed.display_status) == (outcome, outcome)
+    client.force_login(advisor)
+    shown = {r.pk: r.display_status for r in client.get("/payments/?date_from=").context["page"].rows}
+    assert shown[failed.pk] == failed.display_status
 
 
 @pytest.mark.django_db
