@@ -92,6 +92,11 @@ def bench_list(args) -> None:
     large_times: list[float] = []
     queries: dict[str, set[int]] = {}
     client = Client()
+    # One untimed request first: the process's first page imports modules and compiles templates
+    # (~200 ms), which a running server has done long before; it is not a cost of any page.
+    client.force_login(User.objects.filter(organization=orgs[-1], role="admin").first())
+    client.get("/payments/", secure=True)
+    load_before = os.getloadavg()
     for org in orgs:
         for role in ("admin", "manager", "advisor"):
             user = User.objects.filter(organization=org, role=role).order_by("id").first()
@@ -122,12 +127,14 @@ def bench_list(args) -> None:
                     queries.setdefault(key, set()).add(len(ctx.captured_queries))
                     if org.pk == largest.pk and name != STRESS:
                         large_times.append(elapsed)
+    load_after = os.getloadavg()
     everything = [t for key, ts in times.items() if not key.endswith(STRESS) for t in ts]
     with_stress = [t for ts in times.values() for t in ts]
     print(
         f"\n(a) Payments tab list: {len(everything)} requests, {len(orgs)} organizations x 3 roles x "
         f"{len(times) // 3} filters x {args.repeat}; 50 rows per page; server time in ms"
     )
+    print(f"load average (1 min) before {load_before[0]:.2f}, after {load_after[0]:.2f}")
     print(f"{'scenario':34} {'p50':>7} {'p95':>7} {'max':>7}  queries/page")
     for key, ts in sorted(times.items()):
         print(
