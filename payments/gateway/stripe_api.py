@@ -281,6 +281,7 @@ def _payment_intent_info(obj: Any) -> PaymentIntentInfo:
         failure_message=charge.get("failure_message") or last_error.get("message") or "",
         metadata=dict(data.get("metadata") or {}),
         created=int(data.get("created") or 0),
+        charge_created=int(charge.get("created") or 0),
     )
 
 

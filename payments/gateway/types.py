@@ -62,6 +62,7 @@ class PaymentIntentInfo:
     failure_message: str
     metadata: dict
     created: int
+    charge_created: int = 0  # when the latest charge was made (Unix seconds); 0 = no charge
 
 
 @dataclass(frozen=True)

@@ -32,7 +32,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
@@ -746,8 +746,17 @@ def _payment_fields(
         "card_brand": intent.card_brand or "",
         "card_last4": intent.card_last4 or "",
         "card_funding": intent.card_funding or "",
-        "occurred_at": _now(),
+        "occurred_at": _charged_at(intent),
     }
+
+
+def _charged_at(intent: gateway.PaymentIntentInfo) -> datetime:
+    """When the customer paid (or the attempt failed): Stripe's time of the charge, not when we
+    heard of it. A payment recovered hours later by the missed-event sync keeps its real date
+    (and day) on the Payments tab and in the reports."""
+    if intent.charge_created:
+        return datetime.fromtimestamp(intent.charge_created, tz=UTC)
+    return _now()
 
 
 @dataclass(frozen=True, slots=True)

@@ -186,6 +186,23 @@ def test_webhook_before_the_return_and_same_event_twice_make_one_payment(
 
 
 @pytest.mark.django_db
+def test_a_payment_is_dated_when_the_customer_paid_not_when_we_heard_of_it(
+    deliver, stripe_server, client, advisor, customer, team, account
+):
+    """Events can arrive late (Stripe's retries, the missed-event sync): the payment's date on the
+    Payments tab, its day in the totals and in the CSV are Stripe's time of the charge."""
+    pr = send_request(client, advisor, customer, team, channel="sms")
+    url = click_pay(client, pr)
+    stripe_server.advance_clock(-3 * 3600)  # Stripe's clock: the customer pays 3 hours ago
+    assert stripe_server.pay_checkout(url).paid
+    stripe_server.advance_clock(3 * 3600)
+    deliver()  # ... and we hear of it now
+    payment = Payment.objects.get(payment_request=pr)
+    late_by = timezone.now() - payment.occurred_at
+    assert timedelta(hours=2, minutes=59) < late_by < timedelta(hours=3, minutes=1)
+
+
+@pytest.mark.django_db
 def test_partial_payments(deliver, stripe_server, client, advisor, customer, team, account):
     pr = send_request(client, advisor, customer, team, allow_partial="on")
     client.get(f"/pay/{pr.token}/")
