@@ -252,7 +252,10 @@ def payment_request_validate(
     elif not permissions.can_request_payment(user, team):
         errors["team"] = [f"You can't request payments for the team {team.name}."]
     elif (account := _stripe_account_for_team(team)) is None or not account.charges_enabled:
-        errors["team"] = [f"The team {team.name} has no Stripe account ready to take payments yet."]
+        errors["team"] = [
+            f"The team {team.name} has no Stripe account ready to take payments yet: "
+            "an Admin connects one on the Admin tab, under Connections."
+        ]
 
     org_currency = organization.currency
     if (currency or "").upper() != org_currency:

@@ -161,6 +161,31 @@ def test_team_without_a_ready_stripe_account(advisor, team, customer):
 
 
 @pytest.mark.django_db
+def test_an_error_on_the_hidden_team_field_is_shown(client, advisor, team, customer):
+    """An advisor in one team doesn't see the team field (it is hidden); its error must still
+    be on the page, not a bare 400 with the form as it was."""
+    client.force_login(advisor)
+    response = client.post(
+        f"/requests/new/?customer={customer.pk}",
+        {
+            "customer": customer.pk,
+            "team": team.pk,
+            "amount": "125.50",
+            "description": "x",
+            "reference": "R1",
+            "channel": "sms",
+        },
+    )
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert 'type="hidden" name="team"' in html
+    assert (
+        'role="alert" data-field="team"' in html and "no Stripe account ready" in html and "Admin tab" in html
+    )
+    assert nothing_saved()
+
+
+@pytest.mark.django_db
 def test_other_organizations_customer_is_refused(advisor, team, account):
     foreign = CustomerFactory(organization=OrganizationFactory())
     with pytest.raises(ApplicationError) as exc:
