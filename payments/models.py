@@ -318,6 +318,17 @@ class Payment(models.Model):
         output_field=models.CharField(max_length=20, choices=PaymentDisplayStatus.choices),
         db_persist=True,
     )
+    # What the dealership keeps: amount - platform fee - refunds; nothing for a failed attempt
+    # (no money moved, whatever amount was tried). One definition for the table, the detail
+    # page, payouts and both CSV paths.
+    net_minor = models.GeneratedField(
+        expression=models.Case(
+            models.When(status=Status.FAILED, then=models.Value(0)),
+            default=models.F("amount_minor") - models.F("fee_minor") - models.F("refunded_minor"),
+        ),
+        output_field=models.BigIntegerField(),
+        db_persist=True,
+    )
     occurred_at = models.DateTimeField(help_text="When it was paid (or failed)")
     dispute_status = models.CharField(max_length=30, blank=True)
     payout = models.ForeignKey(
@@ -370,10 +381,6 @@ class Payment(models.Model):
                 name="payment_org_totals3_idx",
             ),
         ]
-
-    @property
-    def net_minor(self) -> int:
-        return self.amount_minor - self.fee_minor - self.refunded_minor
 
     @property
     def display_status_label(self) -> str:

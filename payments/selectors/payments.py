@@ -252,6 +252,7 @@ _ROW_FIELDS = (
     "amount_minor",
     "fee_minor",
     "refunded_minor",
+    "net_minor",
     "currency",
     "status",
     "method",
@@ -291,6 +292,7 @@ class PaymentRow:
     amount_minor: int
     fee_minor: int
     refunded_minor: int
+    net_minor: int
     currency: str
     status: str
     method: str
@@ -303,10 +305,6 @@ class PaymentRow:
     reconciled_at: dt.datetime | None
     reconciled_by_name: str | None
     dms_document_number: str
-
-    @property
-    def net_minor(self) -> int:
-        return self.amount_minor - self.fee_minor - self.refunded_minor
 
     @property
     def display_status_label(self) -> str:
@@ -638,6 +636,7 @@ def payment_csv_chunks_python(*, queryset: QuerySet[Payment], zone: ZoneInfo, so
         "amount_minor",
         "fee_minor",
         "refunded_minor",
+        "net_minor",
         "currency",
         "display_status",
         "payout__stripe_payout_id",
@@ -647,23 +646,22 @@ def payment_csv_chunks_python(*, queryset: QuerySet[Payment], zone: ZoneInfo, so
         "dms_document_number",
     )
     for n, r in enumerate(rows.iterator(chunk_size=5000), 1):
-        amount, fee, refunded = r[3], r[4], r[5]
         writer.writerow(
             [
                 r[0].astimezone(zone).strftime(_DATE_FMT),
                 _csv_text(r[1]),
                 _csv_text(r[2]),
-                _major(amount),
-                _major(fee),
-                _major(amount - fee - refunded),
-                r[6],
-                DISPLAY_STATUS_LABELS[r[7]],
-                _major(refunded),
-                r[8] or "",
-                r[9].isoformat() if r[9] else "",
-                _csv_text(r[10]),
-                r[11].astimezone(zone).strftime(_DATE_FMT) if r[11] else "",
-                _csv_text(r[12]),
+                _major(r[3]),
+                _major(r[4]),
+                _major(r[6]),
+                r[7],
+                DISPLAY_STATUS_LABELS[r[8]],
+                _major(r[5]),
+                r[9] or "",
+                r[10].isoformat() if r[10] else "",
+                _csv_text(r[11]),
+                r[12].astimezone(zone).strftime(_DATE_FMT) if r[12] else "",
+                _csv_text(r[13]),
             ]
         )
         if n % 1000 == 0:
@@ -694,7 +692,7 @@ def payment_csv_copy_sql(*, queryset: QuerySet[Payment], zone: ZoneInfo, sort: s
         "SELECT to_char(p.occurred_at AT TIME ZONE %s, 'YYYY-MM-DD HH24:MI'), "
         f"{_sql_csv_text('p.reference')}, {_sql_csv_text('c.name')}, "
         f"{_sql_major('p.amount_minor')}, {_sql_major('p.fee_minor')}, "
-        f"{_sql_major('p.amount_minor - p.fee_minor - p.refunded_minor')}, p.currency, {status_sql}, "
+        f"{_sql_major('p.net_minor')}, p.currency, {status_sql}, "
         f"{_sql_major('p.refunded_minor')}, NULLIF(po.stripe_payout_id, ''), "
         f"to_char(po.arrival_date, 'YYYY-MM-DD'), {_sql_csv_text('u.name')}, "
         "to_char(p.reconciled_at AT TIME ZONE %s, 'YYYY-MM-DD HH24:MI'), "

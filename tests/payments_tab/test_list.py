@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from organizations.models import Role
-from payments.selectors.payments import payment_csv_chunks_python, payment_filter
+from payments.selectors.payments import organization_zone, payment_csv_chunks_python, payment_filter
 from tests.factories import PaymentFactory, UserFactory
 from tests.payments_tab.conftest import make_payment
 
@@ -75,6 +75,30 @@ def test_display_statuses(client, world, admin_user):
         "RO-1003": "expired",
         "DEAL-78": "partially_paid",
     }
+
+
+def test_a_failed_attempt_nets_nothing_in_table_detail_and_csv(client, world, admin_user):
+    """A declined $70.00 attempt moved no money: its net is $0.00 everywhere (it had shown $70.00
+    next to a fee of $0.00), while the amount tried stays visible."""
+    failed = world["payments"]["failed_expired"]
+    client.force_login(admin_user)
+    row = next(r for r in client.get("/payments/").context["page"].rows if r.pk == failed.pk)
+    assert (row.amount_minor, row.fee_minor, row.net_minor) == (7_000, 0, 0)
+    detail = client.get(f"/payments/{failed.pk}/").content.decode()
+    assert 'data-testid="net">$0.00<' in detail
+    copy_rows = _csv_rows(b"".join(client.get("/payments/export.csv").streaming_content))
+    python_rows = _csv_rows(
+        "".join(
+            payment_csv_chunks_python(
+                queryset=payment_filter(user=admin_user, params={}).qs,
+                zone=organization_zone(admin_user.organization),
+                sort="-date",
+            )
+        )
+    )
+    for rows in (copy_rows, python_rows):
+        line = next(r for r in rows if r[1] == "RO-1003")
+        assert (line[3], line[4], line[5], line[7]) == ("70.00", "0.00", "0.00", "Expired")
 
 
 @pytest.mark.parametrize(
