@@ -419,6 +419,11 @@ class Refund(models.Model):
     note = models.CharField(max_length=300, blank=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
     stripe_refund_id = models.CharField(max_length=255, null=True, blank=True, unique=True)
+    # The payout that settled it (from the payout's balance transactions): often a later one than
+    # its payment's, so a payout's report counts each refund once, where Stripe deducted it.
+    payout = models.ForeignKey(
+        "Payout", null=True, blank=True, on_delete=models.SET_NULL, related_name="refunds"
+    )
     failure_reason = models.CharField(max_length=200, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -336,21 +336,11 @@ def payout_list(request):
 def payout_detail(request, payout_id: int):
     _reports_required(request.user)
     payout = sel.payout_get_for_user(user=request.user, payout_id=payout_id)
-    payments = list(payout.payments.select_related("customer", "advisor").order_by("occurred_at", "id"))
-    total = sum(p.amount_minor for p in payments)
-    fees = sum(p.fee_minor for p in payments)
-    refunds = sum(p.refunded_minor for p in payments)
+    payments, refunds = sel.payout_contents(payout=payout)
     return _render(
         request,
         "payments/tab/payout_detail.html",
-        {
-            "payout": payout,
-            "payments": payments,
-            "total": total,
-            "fees": fees,
-            "refunds": refunds,
-            "net": total - fees - refunds,
-        },
+        {"payout": payout, "payments": payments, "refunds": refunds},
     )
 
 

@@ -22,15 +22,15 @@ from zoneinfo import ZoneInfo
 import django_filters
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import BooleanField, CharField, Count, Q, QuerySet, Sum
+from django.db.models import BooleanField, CharField, Count, F, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import TruncDate
+from django.db.models.functions import Coalesce, TruncDate
 from django.http import Http404
 
 from core.money import format_minor, parse_major
 from notifications.models import OutboundMessage
 from organizations.models import Role, User
-from payments.models import Payment, PaymentRequestEvent, Payout, ReportRun
+from payments.models import Payment, PaymentRequestEvent, Payout, Refund, ReportRun
 from teams.models import Team
 
 _D = Payment.DisplayStatus
@@ -549,19 +549,53 @@ def payment_timeline(*, payment: Payment) -> list[TimelineEntry]:
 
 
 # --- payouts and reports --------------------------------------------------------------------
+def _payout_sum(queryset, expression):
+    """One figure of a payout's contents, as a subquery (several joined Sums would multiply)."""
+    value = queryset.filter(payout_id=OuterRef("pk")).order_by().values("payout_id").annotate(v=expression)
+    return Coalesce(Subquery(value.values("v")), 0)
+
+
 def payouts_for_user(*, user: User) -> QuerySet[Payout]:
+    """Payouts with what Stripe settled in them: the payments (gross and platform fees) and the
+    refunds deducted (often of payments paid out earlier); net = gross - fees - refunds. Whatever
+    else the payout held (a dispute, an adjustment) is `other_minor` = amount - net."""
+    payments = Payment.objects.exclude(status=Payment.Status.FAILED)
+    refunds = Refund.objects.filter(status=Refund.Status.SUCCEEDED)
     return (
         Payout.objects.filter(organization_id=user.organization_id)
-        .annotate(n_payments=Count("payments"), payments_total=Sum("payments__amount_minor"))
+        .annotate(
+            n_payments=_payout_sum(payments, Count("*")),
+            gross_minor=_payout_sum(payments, Sum("amount_minor")),
+            fees_minor=_payout_sum(payments, Sum("fee_minor")),
+            refunds_minor=_payout_sum(refunds, Sum("amount_minor")),
+        )
+        .annotate(net_minor=F("gross_minor") - F("fees_minor") - F("refunds_minor"))
+        .annotate(other_minor=F("amount_minor") - F("net_minor"))
         .order_by("-arrival_date", "-id")
     )
 
 
 def payout_get_for_user(*, user: User, payout_id: int) -> Payout:
-    payout = Payout.objects.filter(organization_id=user.organization_id, pk=payout_id).first()
+    """One payout of the user's organization with its figures (as `payouts_for_user`), else 404."""
+    payout = payouts_for_user(user=user).filter(pk=payout_id).first()
     if payout is None:
         raise Http404("No such payout")
     return payout
+
+
+def payout_contents(*, payout: Payout) -> tuple[list[Payment], list[Refund]]:
+    """The payments and the refunds Stripe settled in the payout, oldest first."""
+    payments = (
+        payout.payments.exclude(status=Payment.Status.FAILED)
+        .select_related("customer", "advisor")
+        .order_by("occurred_at", "id")
+    )
+    refunds = (
+        payout.refunds.filter(status=Refund.Status.SUCCEEDED)
+        .select_related("payment", "payment__customer")
+        .order_by("created_at", "id")
+    )
+    return list(payments), list(refunds)
 
 
 def report_runs_for_user(*, user: User) -> QuerySet[ReportRun]:

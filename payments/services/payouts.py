@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.utils import timezone
@@ -13,7 +14,7 @@ from core.errors import PermissionDenied
 from core.money import format_minor
 from organizations.models import User
 from organizations.permissions import can_manage_payout_emails
-from payments.models import Payment, PaymentRequestEvent, Payout, PayoutEmailRecipient, StripeAccount
+from payments.models import Payment, PaymentRequestEvent, Payout, PayoutEmailRecipient, Refund, StripeAccount
 
 logger = logging.getLogger(__name__)
 
@@ -69,7 +70,7 @@ def payout_record(*, account_id: str, payout: dict, event_created: int) -> Payou
             record.last_event_created = event_created
             record.save()
         if source_ids:
-            payout_payments_link(payout=record, source_ids=source_ids)
+            payout_contents_link(payout=record, source_ids=source_ids)
         if record.status in NOTIFIED_STATUSES and record.notified_status != record.status:
             from payments.tasks_money import payout_email_task
 
@@ -78,17 +79,30 @@ def payout_record(*, account_id: str, payout: dict, event_created: int) -> Payou
     return record
 
 
-def payout_payments_link(*, payout: Payout, source_ids: list[str]) -> int:
-    """Point the payments whose charges are in the payout at it, and write a history row each."""
+def payout_contents_link(*, payout: Payout, source_ids: list[str]) -> int:
+    """Point the payments whose charges, and the refunds, that Stripe settled in the payout at it
+    (`source_ids`: the sources of its balance transactions), with a history row each. Returns how
+    many were linked now; linking again changes nothing."""
     payments = list(
         Payment.objects.filter(stripe_account_id=payout.stripe_account_id, stripe_charge_id__in=source_ids)
         .exclude(payout=payout)
         .only("id", "payment_request_id", "organization_id")
     )
-    if not payments:
-        return 0
-    Payment.objects.filter(pk__in=[p.pk for p in payments]).update(payout=payout, updated_at=timezone.now())
+    refunds = list(
+        Refund.objects.filter(
+            payment__stripe_account_id=payout.stripe_account_id, stripe_refund_id__in=source_ids
+        )
+        .exclude(payout=payout)
+        .select_related("payment")
+        .only(
+            "id", "amount_minor", "currency", "payment__id", "payment__payment_request_id", "organization_id"
+        )
+    )
+    now = timezone.now()
+    Payment.objects.filter(pk__in=[p.pk for p in payments]).update(payout=payout, updated_at=now)
+    Refund.objects.filter(pk__in=[r.pk for r in refunds]).update(payout=payout, updated_at=now)
     arrival = payout.arrival_date.isoformat() if payout.arrival_date else "?"
+    where = f"payout {payout.stripe_payout_id} ({format_minor(payout.amount_minor, payout.currency)}, arriving {arrival})"
     PaymentRequestEvent.objects.bulk_create(
         [
             PaymentRequestEvent(
@@ -97,14 +111,25 @@ def payout_payments_link(*, payout: Payout, source_ids: list[str]) -> int:
                 payment_id=p.pk,
                 kind="payout",
                 actor_label="stripe",
-                message=f"In payout {payout.stripe_payout_id} "
-                f"({format_minor(payout.amount_minor, payout.currency)}, arriving {arrival})",
+                message=f"In {where}",
                 data={"payout_id": payout.pk},
             )
             for p in payments
         ]
+        + [
+            PaymentRequestEvent(
+                organization_id=r.organization_id,
+                payment_request_id=r.payment.payment_request_id,
+                payment_id=r.payment.pk,
+                kind="payout",
+                actor_label="stripe",
+                message=f"Refund of {format_minor(r.amount_minor, r.currency)} deducted in {where}",
+                data={"payout_id": payout.pk, "refund_id": r.pk},
+            )
+            for r in refunds
+        ]
     )
-    return len(payments)
+    return len(payments) + len(refunds)
 
 
 def payout_email_send(*, payout_id: int) -> int:
@@ -148,13 +173,42 @@ def _payout_email_text(*, payout: Payout) -> tuple[str, str]:
             f"A payout of {money} (expected {arrival}) failed: {payout.failure_message or 'no reason given'}.",
             "Check the bank account in your Stripe Express dashboard.",
         ]
-    payments = list(payout.payments.select_related("customer").order_by("occurred_at", "id")[:500])
+    zone = ZoneInfo(payout.organization.time_zone)
+    payments = list(
+        payout.payments.exclude(status=Payment.Status.FAILED)
+        .select_related("customer")
+        .order_by("occurred_at", "id")[:500]
+    )
+    refunds = list(
+        payout.refunds.filter(status=Refund.Status.SUCCEEDED)
+        .select_related("payment__customer")
+        .order_by("created_at", "id")[:500]
+    )
+    gross = sum(p.amount_minor for p in payments)
+    fees = sum(p.fee_minor for p in payments)
+    refunded = sum(r.amount_minor for r in refunds)
     lines += ["", f"Payments in this payout ({len(payments)}):"]
     for p in payments:
         lines.append(
-            f"- {p.occurred_at:%Y-%m-%d} {p.reference} {p.customer.name}: {format_minor(p.amount_minor, p.currency)}"
+            f"- {p.occurred_at.astimezone(zone):%Y-%m-%d} {p.reference} {p.customer.name}: "
+            f"{format_minor(p.amount_minor, p.currency)}"
         )
-    lines += ["", f"Stripe payout id: {payout.stripe_payout_id}"]
+    if refunds:
+        lines += ["", f"Refunds deducted in this payout ({len(refunds)}):"]
+        for r in refunds:
+            lines.append(
+                f"- {r.created_at.astimezone(zone):%Y-%m-%d} {r.payment.reference} {r.payment.customer.name}: "
+                f"-{format_minor(r.amount_minor, r.currency)}"
+            )
+    cur = payout.currency
+    summary = (
+        f"Payments {format_minor(gross, cur)} - platform fees {format_minor(fees, cur)}"
+        f" - refunds {format_minor(refunded, cur)} = {format_minor(gross - fees - refunded, cur)}"
+    )
+    other = payout.amount_minor - (gross - fees - refunded)
+    if other:
+        summary += f"; other items (a dispute, an adjustment): {format_minor(other, cur)}"
+    lines += ["", summary, "", f"Stripe payout id: {payout.stripe_payout_id}"]
     return subject, "\n".join(lines)
 
 

@@ -54,10 +54,57 @@ def test_paid_payout_links_its_payments_and_emails_the_chosen_people_once(
 
     client.force_login(manager)
     page = client.get(f"/payments/payouts/{payout.pk}/")
-    assert page.status_code == 200 and page.context["total"] == 12_550
+    assert page.status_code == 200 and page.context["payout"].gross_minor == 12_550
     assert client.get("/payments/payouts/").status_code == 200
     csv_text = b"".join(client.get("/payments/export.csv").streaming_content).decode()
     assert payout.stripe_payout_id in csv_text
+
+
+def test_each_payout_counts_what_stripe_settled_in_it_a_later_refund_in_the_next(
+    stripe_server, deliver, account, team, advisor, manager, client, django_capture_on_commit_callbacks
+):
+    """The accountant's check, payout by payout: gross - fees - refunds = payout amount. A refund
+    made after its payment was paid out is deducted from the next payout (its balance
+    transaction is there), so it is counted there, once, and the first payout stays as it was."""
+    from payments.services.refunds import refund_create
+
+    first = paid_payment(stripe_server, account=account, team=team, advisor=advisor, amount=10_000)
+    deliver()
+    stripe_server.create_payout(account.stripe_id, outcome="paid")
+    deliver()
+    with django_capture_on_commit_callbacks(execute=True):
+        refund = refund_create(payment_id=first.pk, user=manager, amount_minor=2_000)
+    second = paid_payment(stripe_server, account=account, team=team, advisor=advisor, amount=5_000)
+    deliver()
+    stripe_server.create_payout(account.stripe_id, outcome="paid")
+    deliver()
+    deliver(repeat=2)  # duplicates link nothing twice
+    old, new = Payout.objects.order_by("id")
+    refund.refresh_from_db()
+    assert refund.status == "succeeded" and refund.payout_id == new.pk
+    assert new.amount_minor == 5_000 - second.fee_minor - 2_000
+
+    client.force_login(manager)
+    listed = {po.pk: po for po in client.get("/payments/payouts/").context["payouts"]}
+    assert (listed[old.pk].gross_minor, listed[old.pk].refunds_minor) == (10_000, 0)
+    assert (listed[new.pk].gross_minor, listed[new.pk].refunds_minor) == (5_000, 2_000)
+    for po in (old, new):
+        assert listed[po.pk].net_minor == po.amount_minor and listed[po.pk].other_minor == 0
+    page = client.get(f"/payments/payouts/{new.pk}/")
+    shown = page.context["payout"]
+    assert (shown.gross_minor, shown.refunds_minor, shown.net_minor, shown.other_minor) == (
+        5_000,
+        2_000,
+        new.amount_minor,
+        0,
+    )
+    assert [r.pk for r in page.context["refunds"]] == [refund.pk]
+    assert PaymentRequestEvent.objects.filter(kind="payout", payment=first).count() == 2  # paid out, refund
+    from payments.services.payouts import _payout_email_text
+
+    _, body = _payout_email_text(payout=new)  # the payout email's text (no recipients chosen here)
+    assert "Refunds deducted in this payout (1):" in body and "-$20.00" in body
+    assert f"- refunds $20.00 = ${new.amount_minor // 100}.{new.amount_minor % 100:02d}" in body
 
 
 def test_failed_payout_email(stripe_server, deliver, account, team, advisor, admin_user):
