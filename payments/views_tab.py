@@ -71,7 +71,9 @@ def _rows_html(rows, *, zone, can_select: bool) -> str:
     for p in rows:
         ref = _esc(p.reference)
         cells = [f'<tr data-payment-id="{p.pk}" data-reference="{ref}">']
-        if can_select:
+        if can_select and p.display_status in sel.NO_MONEY_STATUSES:
+            cells.append("<td></td>")  # nothing to reconcile: no money moved
+        elif can_select:
             cells.append(
                 f'<td><input type="checkbox" name="payment_ids" value="{p.pk}" aria-label="Select {ref}"></td>'
             )

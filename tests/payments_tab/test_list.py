@@ -84,6 +84,9 @@ def test_a_failed_attempt_nets_nothing_in_table_detail_and_csv(client, world, ad
     client.force_login(admin_user)
     row = next(r for r in client.get("/payments/").context["page"].rows if r.pk == failed.pk)
     assert (row.amount_minor, row.fee_minor, row.net_minor) == (7_000, 0, 0)
+    page = client.get("/payments/").content.decode()
+    assert f'value="{world["payments"]["sales"].pk}" aria-label' in page  # a paid one can be ticked
+    assert f'value="{failed.pk}" aria-label' not in page  # nothing to reconcile
     detail = client.get(f"/payments/{failed.pk}/").content.decode()
     assert 'data-testid="net">$0.00<' in detail
     copy_rows = _csv_rows(b"".join(client.get("/payments/export.csv").streaming_content))
