@@ -12,6 +12,7 @@ urlpatterns = [
     path("reconcile/", views_tab.payment_reconcile, name="reconcile"),
     path("payouts/", views_tab.payout_list, name="payouts"),
     path("payouts/<int:payout_id>/", views_tab.payout_detail, name="payout"),
+    path("payouts/<int:payout_id>/export.csv", views_tab.payout_export, name="payout-export"),
     path("reports/", views_tab.report_list, name="reports"),
     path("reports/<int:report_run_id>/download/", views_tab.report_download, name="report-download"),
     path("<int:payment_id>/", views_tab.payment_detail, name="detail"),

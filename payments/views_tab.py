@@ -346,6 +346,18 @@ def payout_detail(request, payout_id: int):
     )
 
 
+@login_required
+def payout_export(request, payout_id: int):
+    """One payout as CSV: its payments and the refunds deducted in it; the net column adds up to
+    the amount that reached the bank."""
+    _reports_required(request.user)
+    payout = sel.payout_get_for_user(user=request.user, payout_id=payout_id)
+    body = sel.payout_csv(payout=payout, zone=sel.organization_zone(request.user.organization))
+    response = HttpResponse(body, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="payout-{payout.stripe_payout_id}.csv"'
+    return response
+
+
 # --- Stripe reports -------------------------------------------------------------------------
 class ReportRunForm(forms.Form):
     stripe_account = forms.ModelChoiceField(queryset=StripeAccount.objects.none(), empty_label=None)

@@ -476,7 +476,9 @@ def payment_search_page_and_totals(
     try:
         source, params = _totals_source(queryset, zone, "id", field)
     except EmptyResultSet:
-        return _page_of([], sort=sort, field=field, per_page=per_page, is_first=not decoded), _totals_from_buckets([])
+        return _page_of(
+            [], sort=sort, field=field, per_page=per_page, is_first=not decoded
+        ), _totals_from_buckets([])
     after_sql, after_params = "", []
     if decoded:
         value, pk = decoded
@@ -765,3 +767,57 @@ def payment_csv_chunks(*, queryset: QuerySet[Payment], zone: ZoneInfo, sort: str
     if connection.vendor == "postgresql":
         return payment_csv_chunks_copy(queryset=queryset, zone=zone, sort=sort)
     return payment_csv_chunks_python(queryset=queryset, zone=zone, sort=sort)
+
+
+# --- the CSV of one payout ------------------------------------------------------------------
+PAYOUT_CSV_HEADER = ["type", "date", "reference", "customer", "amount", "platform_fee", "net", "currency"]
+
+
+def payout_csv(*, payout: Payout, zone: ZoneInfo) -> str:
+    """What Stripe settled in one payout, a line each: its payments (amount, fee, net = amount -
+    fee) and the refunds deducted in it (negative). The net column adds up to the payout's
+    amount, less `other_minor` (a dispute, an adjustment: a last line when there is one)."""
+    payments, refunds = payout_contents(payout=payout)
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(PAYOUT_CSV_HEADER)
+    for p in payments:
+        writer.writerow(
+            [
+                "payment",
+                p.occurred_at.astimezone(zone).strftime(_DATE_FMT),
+                _csv_text(p.reference),
+                _csv_text(p.customer.name),
+                _major(p.amount_minor),
+                _major(p.fee_minor),
+                _major(p.amount_minor - p.fee_minor),
+                p.currency,
+            ]
+        )
+    for r in refunds:
+        writer.writerow(
+            [
+                "refund",
+                r.created_at.astimezone(zone).strftime(_DATE_FMT),
+                _csv_text(r.payment.reference),
+                _csv_text(r.payment.customer.name),
+                _major(-r.amount_minor),
+                _major(0),
+                _major(-r.amount_minor),
+                r.currency,
+            ]
+        )
+    if payout.other_minor:
+        writer.writerow(
+            [
+                "other",
+                "",
+                "",
+                "",
+                _major(payout.other_minor),
+                _major(0),
+                _major(payout.other_minor),
+                payout.currency,
+            ]
+        )
+    return buf.getvalue()

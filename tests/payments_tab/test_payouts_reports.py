@@ -1,4 +1,7 @@
+import csv
 import datetime as dt
+import io
+from decimal import Decimal
 
 import pytest
 from django.utils import timezone
@@ -100,6 +103,14 @@ def test_each_payout_counts_what_stripe_settled_in_it_a_later_refund_in_the_next
     )
     assert [r.pk for r in page.context["refunds"]] == [refund.pk]
     assert PaymentRequestEvent.objects.filter(kind="payout", payment=first).count() == 2  # paid out, refund
+    lines = list(
+        csv.reader(io.StringIO(client.get(f"/payments/payouts/{new.pk}/export.csv").content.decode()))
+    )
+    assert lines[0][:2] == ["type", "date"]
+    assert [line[0] for line in lines[1:]] == ["payment", "refund"]
+    net = sum(int(Decimal(line[6]) * 100) for line in lines[1:])
+    assert net == new.amount_minor  # the CSV ties out to what reached the bank
+    assert client.get(f"/payments/payouts/{new.pk + 999}/export.csv").status_code == 404
     from payments.services.payouts import _payout_email_text
 
     _, body = _payout_email_text(payout=new)  # the payout email's text (no recipients chosen here)
