@@ -2,11 +2,12 @@
 templates in <pre>, long emails), so the whole page scrolled sideways. Each page must fit; wide
 tables scroll inside the page."""
 
+import datetime as dt
 import os
 
 import pytest
 
-from payments.models import PaymentRequest
+from payments.models import Payment, PaymentRequest, Payout
 from tests.factories import (
     CustomerFactory,
     OpportunityFactory,
@@ -65,10 +66,25 @@ def test_staff_pages_fit_a_360_px_phone(
         advisor=advisor,
         stripe_account=account,
     )
+    payout = Payout.objects.create(
+        organization=org,
+        stripe_account=account,
+        stripe_payout_id="po_1AbCdEfGhIjKlMnOpQrStUvW",
+        amount_minor=payment.amount_minor - payment.fee_minor,
+        currency="USD",
+        status="paid",
+        arrival_date=dt.date(2026, 11, 30),
+    )
+    Payment.objects.filter(pk=payment.pk).update(payout=payout)
     pages = {
         advisor: ["/customers/", f"/customers/{customer.pk}/", "/requests/", f"/requests/{pr.pk}/"],
         admin_user: ["/manage/", "/manage/teams/", "/admin-tab/payment-settings/", "/admin-tab/api-tokens/"],
-        manager: ["/payments/", f"/payments/{payment.pk}/"],
+        manager: [
+            "/payments/",
+            f"/payments/{payment.pk}/",
+            "/payments/payouts/",
+            f"/payments/payouts/{payout.pk}/",
+        ],
     }
     too_wide = []
     for user, paths in pages.items():
