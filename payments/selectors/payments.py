@@ -557,15 +557,14 @@ def _payout_sum(queryset, expression):
     return Coalesce(Subquery(value.values("v")), 0)
 
 
-def payouts_for_user(*, user: User) -> QuerySet[Payout]:
+def payouts_with_figures(queryset: QuerySet[Payout]) -> QuerySet[Payout]:
     """Payouts with what Stripe settled in them: the payments (gross and platform fees) and the
     refunds deducted (often of payments paid out earlier); net = gross - fees - refunds. Whatever
     else the payout held (a dispute, an adjustment) is `other_minor` = amount - net."""
     payments = Payment.objects.exclude(status=Payment.Status.FAILED)
     refunds = Refund.objects.filter(status=Refund.Status.SUCCEEDED)
     return (
-        Payout.objects.filter(organization_id=user.organization_id)
-        .annotate(
+        queryset.annotate(
             n_payments=_payout_sum(payments, Count("*")),
             gross_minor=_payout_sum(payments, Sum("amount_minor")),
             fees_minor=_payout_sum(payments, Sum("fee_minor")),
@@ -573,7 +572,12 @@ def payouts_for_user(*, user: User) -> QuerySet[Payout]:
         )
         .annotate(net_minor=F("gross_minor") - F("fees_minor") - F("refunds_minor"))
         .annotate(other_minor=F("amount_minor") - F("net_minor"))
-        .order_by("-arrival_date", "-id")
+    )
+
+
+def payouts_for_user(*, user: User) -> QuerySet[Payout]:
+    return payouts_with_figures(Payout.objects.filter(organization_id=user.organization_id)).order_by(
+        "-arrival_date", "-id"
     )
 
 

@@ -19,6 +19,7 @@ from payments.models import Payment, PaymentRequestEvent, Payout, PayoutEmailRec
 logger = logging.getLogger(__name__)
 
 NOTIFIED_STATUSES = ("paid", "failed")
+EMAIL_MAX_LINES = 500  # payments listed in a payout email; the payout's page has them all
 
 
 def _arrival(value) -> dt.date | None:
@@ -162,7 +163,11 @@ def payout_email_send(*, payout_id: int) -> int:
 
 
 def _payout_email_text(*, payout: Payout) -> tuple[str, str]:
-    money = format_minor(payout.amount_minor, payout.currency)
+    from payments.selectors.payments import payout_contents, payouts_with_figures
+
+    payout = payouts_with_figures(Payout.objects.filter(pk=payout.pk).select_related("organization")).get()
+    cur = payout.currency
+    money = format_minor(payout.amount_minor, cur)
     arrival = payout.arrival_date.strftime("%b %-d, %Y") if payout.arrival_date else "unknown"
     if payout.status == "paid":
         subject = f"Payout of {money} paid — arriving {arrival}"
@@ -174,25 +179,15 @@ def _payout_email_text(*, payout: Payout) -> tuple[str, str]:
             "Check the bank account in your Stripe Express dashboard.",
         ]
     zone = ZoneInfo(payout.organization.time_zone)
-    payments = list(
-        payout.payments.exclude(status=Payment.Status.FAILED)
-        .select_related("customer")
-        .order_by("occurred_at", "id")[:500]
-    )
-    refunds = list(
-        payout.refunds.filter(status=Refund.Status.SUCCEEDED)
-        .select_related("payment__customer")
-        .order_by("created_at", "id")[:500]
-    )
-    gross = sum(p.amount_minor for p in payments)
-    fees = sum(p.fee_minor for p in payments)
-    refunded = sum(r.amount_minor for r in refunds)
+    payments, refunds = payout_contents(payout=payout)
     lines += ["", f"Payments in this payout ({len(payments)}):"]
-    for p in payments:
+    for p in payments[:EMAIL_MAX_LINES]:
         lines.append(
             f"- {p.occurred_at.astimezone(zone):%Y-%m-%d} {p.reference} {p.customer.name}: "
             f"{format_minor(p.amount_minor, p.currency)}"
         )
+    if len(payments) > EMAIL_MAX_LINES:
+        lines.append(f"- ... and {len(payments) - EMAIL_MAX_LINES} more: the payout's page lists them all.")
     if refunds:
         lines += ["", f"Refunds deducted in this payout ({len(refunds)}):"]
         for r in refunds:
@@ -200,14 +195,12 @@ def _payout_email_text(*, payout: Payout) -> tuple[str, str]:
                 f"- {r.created_at.astimezone(zone):%Y-%m-%d} {r.payment.reference} {r.payment.customer.name}: "
                 f"-{format_minor(r.amount_minor, r.currency)}"
             )
-    cur = payout.currency
     summary = (
-        f"Payments {format_minor(gross, cur)} - platform fees {format_minor(fees, cur)}"
-        f" - refunds {format_minor(refunded, cur)} = {format_minor(gross - fees - refunded, cur)}"
+        f"Payments {format_minor(payout.gross_minor, cur)} - platform fees {format_minor(payout.fees_minor, cur)}"
+        f" - refunds {format_minor(payout.refunds_minor, cur)} = {format_minor(payout.net_minor, cur)}"
     )
-    other = payout.amount_minor - (gross - fees - refunded)
-    if other:
-        summary += f"; other items (a dispute, an adjustment): {format_minor(other, cur)}"
+    if payout.other_minor:
+        summary += f"; other items (a dispute, an adjustment): {format_minor(payout.other_minor, cur)}"
     lines += ["", summary, "", f"Stripe payout id: {payout.stripe_payout_id}"]
     return subject, "\n".join(lines)
 
