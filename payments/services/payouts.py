@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.utils import timezone
@@ -163,7 +162,7 @@ def payout_email_send(*, payout_id: int) -> int:
 
 
 def _payout_email_text(*, payout: Payout) -> tuple[str, str]:
-    from payments.selectors.payments import payout_contents, payouts_with_figures
+    from payments.selectors.payments import organization_zone, payout_contents, payouts_with_figures
 
     payout = payouts_with_figures(Payout.objects.filter(pk=payout.pk).select_related("organization")).get()
     cur = payout.currency
@@ -178,7 +177,7 @@ def _payout_email_text(*, payout: Payout) -> tuple[str, str]:
             f"A payout of {money} (expected {arrival}) failed: {payout.failure_message or 'no reason given'}.",
             "Check the bank account in your Stripe Express dashboard.",
         ]
-    zone = ZoneInfo(payout.organization.time_zone)
+    zone = organization_zone(payout.organization)
     payments, refunds = payout_contents(payout=payout)
     lines += ["", f"Payments in this payout ({len(payments)}):"]
     for p in payments[:EMAIL_MAX_LINES]:
