@@ -152,6 +152,9 @@ STRIPE_API_BASE = env.str("STRIPE_API_BASE", default="")
 STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="")
 STRIPE_CONNECT_WEBHOOK_SECRET = env.str("STRIPE_CONNECT_WEBHOOK_SECRET", default="")
 STRIPE_WEBHOOK_TOLERANCE_SECONDS = 300
+# The emulator (stripe_sandbox) is mounted at /sandbox/stripe/ only in development: with DEBUG, or when no
+# real key is configured. Decided once at start-up; production (DEBUG off, a real key) never mounts it.
+STRIPE_SANDBOX_MOUNTED = DEBUG or not STRIPE_SECRET_KEY
 STRIPE_SANDBOX_STATE_FILE = env.str("STRIPE_SANDBOX_STATE_FILE", default=str(VAR_DIR / "stripe-sandbox.json"))
 
 # --- Platform pricing (minor units / basis points), overridable per organization.

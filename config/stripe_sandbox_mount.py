@@ -1,4 +1,10 @@
-"""Mounts the Stripe emulator at /sandbox/stripe/ for `make run` (only when no STRIPE_SECRET_KEY is set)."""
+"""Development only: mounts the Stripe emulator (the top-level `stripe_sandbox` package) at
+/sandbox/stripe/ for `make run`. config/urls.py includes it only when STRIPE_SANDBOX_MOUNTED
+(DEBUG, or no STRIPE_SECRET_KEY at start-up), and every request answers 404 while a real key is set.
+
+The emulator never imports product code and product code never imports the emulator: this adapter
+is the one place that joins them, reading the sandbox keys from `payments.gateway.consts` so they are
+defined once (the gateway uses the same constants to talk to it)."""
 
 from __future__ import annotations
 
@@ -10,11 +16,12 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import re_path
 from django.views.decorators.csrf import csrf_exempt
 
-from .core import Emulator, EmulatorConfig
+from payments.gateway import consts
+from stripe_sandbox import Emulator, EmulatorConfig
 
-MOUNT = "/sandbox/stripe"
-SANDBOX_API_KEY = "sk_test_sandbox"
-SANDBOX_WEBHOOK_SECRET = "whsec_sandbox"
+MOUNT = consts.SANDBOX_PATH
+SANDBOX_API_KEY = consts.SANDBOX_SECRET_KEY
+SANDBOX_WEBHOOK_SECRET = consts.SANDBOX_WEBHOOK_SECRET
 
 _emulator: Emulator | None = None
 _emulator_lock = threading.Lock()

@@ -26,9 +26,12 @@ urlpatterns = [
     path("api/v1/", include("config.urls_api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
-    path("sandbox/stripe/", include("payments.gateway.sandbox.urls")),
     path("django-admin/", admin.site.urls),
 ]
+
+# The Stripe emulator, development only: never mounted in production (DEBUG off with a real key).
+if settings.STRIPE_SANDBOX_MOUNTED:
+    urlpatterns.append(path("sandbox/stripe/", include("config.stripe_sandbox_mount")))
 
 if settings.DEBUG or settings.DEV_OUTBOX_ENABLED:
     urlpatterns.append(path("dev/", include("notifications.urls_dev")))

@@ -1,4 +1,4 @@
-"""The Stripe emulator (payments/gateway/sandbox) served over real HTTP for the tests.
+"""The Stripe emulator (the top-level stripe_sandbox package) served over real HTTP for the tests.
 
 Use the `stripe_server` fixture (tests/conftest.py). It points Django's settings at the emulator
 (`STRIPE_SECRET_KEY="sk_test_emulator"`, `STRIPE_API_BASE=<url>`, webhook secrets), starts from an
@@ -47,7 +47,7 @@ from typing import Any
 from urllib.parse import urlencode, urlparse
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
-from payments.gateway.sandbox import Delivery, Emulator, EmulatorConfig, sign
+from stripe_sandbox import Delivery, Emulator, EmulatorConfig, sign
 
 API_KEY = "sk_test_emulator"
 WEBHOOK_SECRET = "whsec_test_platform"

@@ -3,8 +3,24 @@
     from payments import gateway
     info = gateway.account_retrieve(account_id="acct_...")
 
-Types live in `payments.gateway.types`, errors in `payments.gateway.errors`."""
+Types live in `payments.gateway.types`, errors in `payments.gateway.errors`. The functions live by resource in
+`accounts.py`, `checkout.py`, `money.py` and `events.py`, on top of `client.py` (configuration, the SDK client,
+error translation); those five are the only modules that import `stripe`."""
 
+from payments.gateway.accounts import (
+    account_create,
+    account_from_event,
+    account_link_create,
+    account_retrieve,
+    account_update,
+    login_link_create,
+)
+from payments.gateway.checkout import (
+    checkout_session_create,
+    checkout_session_expire,
+    checkout_session_retrieve,
+    payment_intent_retrieve,
+)
 from payments.gateway.errors import (
     CardError,
     GatewayError,
@@ -13,26 +29,15 @@ from payments.gateway.errors import (
     InvalidRequest,
     WebhookSignatureInvalid,
 )
-from payments.gateway.stripe_api import (
-    account_create,
-    account_from_event,
-    account_link_create,
-    account_retrieve,
-    account_update,
+from payments.gateway.events import events_list, webhook_event_verify
+from payments.gateway.money import (
     balance_transactions_list,
-    checkout_session_create,
-    checkout_session_expire,
-    checkout_session_retrieve,
-    events_list,
     file_download,
-    login_link_create,
-    payment_intent_retrieve,
     payout_retrieve,
     refund_create,
     refund_retrieve,
     report_run_create,
     report_run_retrieve,
-    webhook_event_verify,
 )
 from payments.gateway.types import (
     AccountInfo,

@@ -1,4 +1,4 @@
-"""Our errors for Stripe failures. Nothing outside `stripe_api.py` sees a `stripe.*Error`."""
+"""Our errors for Stripe failures. Nothing outside the gateway's modules sees a `stripe.*Error`."""
 
 from __future__ import annotations
 

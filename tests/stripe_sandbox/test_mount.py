@@ -4,8 +4,8 @@ import os
 
 import pytest
 
-from payments.gateway.sandbox import Emulator, EmulatorConfig
-from payments.gateway.sandbox import urls as sandbox_urls
+from config import stripe_sandbox_mount as sandbox_urls
+from stripe_sandbox import Emulator, EmulatorConfig
 from tests.stripe_server import http
 
 AUTH = {"HTTP_AUTHORIZATION": "Bearer sk_test_sandbox"}

@@ -3,9 +3,9 @@
 import pytest
 import stripe
 
-from payments.gateway.sandbox.cards import TEST_CARDS, luhn_ok
-from payments.gateway.sandbox.delivery import sign
-from payments.gateway.sandbox.wire import ParamError, parse_form
+from stripe_sandbox.cards import TEST_CARDS, luhn_ok
+from stripe_sandbox.delivery import sign
+from stripe_sandbox.wire import ParamError, parse_form
 
 
 def test_bracket_notation_nests_dicts_and_lists():

@@ -7,7 +7,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from payments import gateway
-from payments.gateway import consts, stripe_api
+from payments.gateway import client as gateway_client
+from payments.gateway import consts
 from payments.gateway.types import PayoutSchedule
 
 ADDRESS = {
@@ -41,7 +42,7 @@ def _accounts(stripe_server):
 
 
 def test_client_pins_the_api_version_and_uses_the_configured_base(stripe_server):
-    client = stripe_api._client()
+    client = gateway_client._client()
     assert consts.API_VERSION == "2026-10-28.endive"
     assert client._requestor._options.stripe_version == consts.API_VERSION
     assert client._requestor._options.base_addresses["api"] == stripe_server.url
@@ -53,19 +54,19 @@ def test_sandbox_mode_without_a_key(settings):
     settings.STRIPE_WEBHOOK_SECRET = ""
     settings.STRIPE_CONNECT_WEBHOOK_SECRET = ""
     settings.SITE_URL = "http://127.0.0.1:8123"
-    assert stripe_api._api_key() == "sk_test_sandbox"
-    assert stripe_api._base_addresses() == {
+    assert gateway_client._api_key() == "sk_test_sandbox"
+    assert gateway_client._base_addresses() == {
         k: "http://127.0.0.1:8123/sandbox/stripe" for k in ("api", "connect", "files")
     }
     assert (
-        stripe_api._webhook_secret(connect=True)
-        == stripe_api._webhook_secret(connect=False)
+        gateway_client._webhook_secret(connect=True)
+        == gateway_client._webhook_secret(connect=False)
         == "whsec_sandbox"
     )
     settings.STRIPE_SECRET_KEY = "sk_live_x"
-    assert stripe_api._base_addresses()["api"] == "https://api.stripe.com"
-    assert stripe_api._base_addresses()["connect"] == "https://connect.stripe.com"
-    assert stripe_api._webhook_secret(connect=False) == ""  # a live key never falls back to the sandbox
+    assert gateway_client._base_addresses()["api"] == "https://api.stripe.com"
+    assert gateway_client._base_addresses()["connect"] == "https://connect.stripe.com"
+    assert gateway_client._webhook_secret(connect=False) == ""  # a live key never falls back to the sandbox
 
 
 def test_account_create_prefills_business_details_and_returns_our_type(stripe_server):
