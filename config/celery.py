@@ -1,7 +1,8 @@
 import os
 
-from celery import Celery
+from celery import Celery, signals
 from celery.schedules import crontab
+from kombu import Queue
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
@@ -11,6 +12,66 @@ app.autodiscover_tasks()
 # Task modules not named `<app>.tasks`: the webhook pipeline (processing, missed-event sync).
 app.autodiscover_tasks(["payments.webhooks"], related_name="tasks")
 app.autodiscover_tasks(["payments"], related_name="tasks_money")  # Payments tab (D)
+
+# Queues by kind, each served by its own workers so that one kind of work never waits behind
+# another (a burst of receipts never delays money events; a sweep never delays webhooks). The
+# README's production section says which to scale for what. Routing is by task NAME: names are
+# explicit in every @shared_task and do not change when code moves.
+QUEUE_KINDS = ("webhooks", "money", "messages", "reports", "bulk")
+TASK_QUEUE_KIND = {
+    # Stripe events: acknowledged by the web process, recorded here (payments, refunds, disputes).
+    "payments.process_webhook_event": "webhooks",
+    # Calls that move money or stop it from moving (a customer must not pay an expired request).
+    "payments.refund_submit": "money",
+    "payments.checkout_session_expire": "money",
+    # SMS and email: receipts and advisor notifications after a payment, invitations, payout emails.
+    "notifications.deliver_message": "messages",
+    "organizations.send_invitation": "messages",
+    "payments.after_payment": "messages",
+    "payments.payout_email": "messages",
+    # Stripe reports (minutes of polling each).
+    "payments.report_run_submit": "reports",
+    "payments.report_run_poll": "reports",
+    # Periodic sweeps over many rows.
+    "payments.expire_overdue_requests": "bulk",
+    "payments.send_payment_reminders": "bulk",
+    "payments.sync_missed_events": "bulk",
+}
+DEFAULT_QUEUE_KIND = "bulk"  # a task missing from the table waits where it cannot delay money
+
+
+def queue_name(kind: str) -> str:
+    from django.conf import settings
+
+    return f"{settings.CELERY_QUEUE_PREFIX}{kind}"
+
+
+def queue_names() -> list[str]:
+    """Every queue, prefixed: what a worker serving all kinds consumes (make run, the tests)."""
+    return [queue_name(kind) for kind in QUEUE_KINDS]
+
+
+def route_task(name, args, kwargs, options, task=None, **kw):
+    return {"queue": queue_name(TASK_QUEUE_KIND.get(name, DEFAULT_QUEUE_KIND))}
+
+
+app.conf.task_routes = (route_task,)
+# Declared so that a worker started without --queues (make run) consumes every kind.
+app.conf.task_queues = [Queue(name) for name in queue_names()]
+app.conf.task_default_queue = queue_name(DEFAULT_QUEUE_KIND)
+
+
+@signals.task_prerun.connect
+@signals.task_postrun.connect
+def _close_old_connections(sender=None, **kwargs) -> None:
+    """Between tasks, close only connections past CONN_MAX_AGE or broken, as Django does between
+    requests (Celery's own fixup, with CELERY_DB_REUSE_MAX set, would keep a broken one)."""
+    if getattr(getattr(sender, "request", None), "is_eager", False):
+        return
+    from django.db import close_old_connections
+
+    close_old_connections()
+
 
 # Periodic jobs. Names are the task names declared with @shared_task(name=...).
 app.conf.beat_schedule = {

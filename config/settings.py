@@ -88,7 +88,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         {"timeout": 30, "init_command": "PRAGMA journal_mode=WAL;", "transaction_mode": "IMMEDIATE"}
     )
 else:
+    # Persistent connections in the web processes and the workers (config.celery applies the same
+    # rule between tasks): a new PostgreSQL session costs more than most of our requests. Health
+    # checks replace a connection that died (PostgreSQL restarted) before it is used.
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=60)
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "organizations.User"
@@ -175,8 +179,12 @@ if CELERY_BROKER_URL == "filesystem://":
         "store_processed": False,
     }
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
-# Queue name: lets several deployments (or test runs) share one Redis without taking each other's tasks.
-CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TASK_DEFAULT_QUEUE", default="celery")
+# Queues by kind (webhooks, money, messages, reports, bulk): config.celery routes each task by name.
+# The prefix lets several deployments (or test runs) share one Redis without taking each other's tasks.
+CELERY_QUEUE_PREFIX = env.str("CELERY_QUEUE_PREFIX", default="")
+# Celery's Django fixup closes the database connection after every task unless this is set; with it,
+# config.celery closes only connections past CONN_MAX_AGE or broken, as Django does between requests.
+CELERY_DB_REUSE_MAX = 1000
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_SERIALIZER = "json"

@@ -14,6 +14,7 @@ import pytest
 import redis
 from django.db import connection
 
+from config.celery import QUEUE_KINDS, queue_names
 from config.celery import app as celery_app
 from notifications.models import OutboundMessage
 from organizations.models import Invitation, Role
@@ -35,23 +36,24 @@ def real_broker(settings):
     broker_url = celery_app.conf.broker_url or ""
     if not broker_url.startswith("redis://"):
         pytest.fail(f"the worker test needs CELERY_BROKER_URL=redis://..., got {broker_url!r}")
-    eager, default_queue = celery_app.conf.task_always_eager, celery_app.conf.task_default_queue
-    # A queue of our own, so a worker of another test run on the same Redis can't take our tasks.
-    queue = f"textpay-test-{uuid.uuid4().hex[:12]}"
+    eager = celery_app.conf.task_always_eager
+    # Queues of our own, so a worker of another test run on the same Redis can't take our tasks.
+    prefix = f"textpay-test-{uuid.uuid4().hex[:12]}."
     celery_app.conf.task_always_eager = False
-    celery_app.conf.task_default_queue = queue
+    settings.CELERY_QUEUE_PREFIX = prefix
     settings.TWILIO_ACCOUNT_SID = ""  # SMS backend: the outbox
-    yield broker_url, queue
+    queues = queue_names()
+    assert len(queues) == len(QUEUE_KINDS) and all(q.startswith(prefix) for q in queues)
+    yield broker_url, prefix, queues
     celery_app.conf.task_always_eager = eager
-    celery_app.conf.task_default_queue = default_queue
     redis.Redis.from_url(broker_url).delete(
-        queue, f"_kombu.binding.{queue}", f"_kombu.binding_permanent.{queue}"
+        *[key for q in queues for key in (q, f"_kombu.binding.{q}", f"_kombu.binding_permanent.{q}")]
     )  # leave Redis as we found it
 
 
 @pytest.fixture
 def worker(real_broker):
-    broker_url, queue = real_broker
+    broker_url, prefix, queues = real_broker
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings",
@@ -60,7 +62,7 @@ def worker(real_broker):
         "DATABASE_URL": _database_url(),
         "CELERY_BROKER_URL": broker_url,
         "CELERY_TASK_ALWAYS_EAGER": "0",
-        "CELERY_TASK_DEFAULT_QUEUE": queue,  # what the worker publishes (the SMS/email deliveries)
+        "CELERY_QUEUE_PREFIX": prefix,  # what the worker publishes (the SMS/email deliveries)
         "TWILIO_ACCOUNT_SID": "",
         "EMAIL_URL": "",
     }
@@ -69,7 +71,7 @@ def worker(real_broker):
     def start():
         process = subprocess.Popen(
             [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool", "solo", "--loglevel", "INFO",
-             "--without-gossip", "--without-mingle", "--without-heartbeat", "--queues", queue],
+             "--without-gossip", "--without-mingle", "--without-heartbeat", "--queues", ",".join(queues)],
             cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
         )  # fmt: skip
         started.append(process)
