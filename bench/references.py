@@ -115,6 +115,7 @@ def sweep(cfg: Config, *, size: int, seconds: float) -> dict:
         conn.rollback()
     with psycopg.connect(cfg.database_url, autocommit=True) as conn:
         conn.execute("VACUUM ANALYZE payments_paymentrequest")
+    app.loader.import_default_modules()  # the task modules, as a worker imports them
     task = app.tasks["payments.expire_overdue_requests"]
     probe = UpdateProbe(cfg, bystander.pk)
     probe.start()
