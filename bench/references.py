@@ -99,6 +99,11 @@ def sweep(cfg: Config, *, size: int, seconds: float) -> dict:
     from config.celery import app
     from payments.models import PaymentRequest, PaymentRequestEvent
 
+    with psycopg.connect(cfg.database_url, autocommit=True) as conn:  # left by an interrupted run
+        conn.execute(
+            "UPDATE payments_paymentrequest SET status = 'expired', expired_at = now()"
+            " WHERE status IN ('sent', 'opened', 'partially_paid') AND expires_at <= now()"
+        )
     org, team, advisor, customers, account = dataset.dealership_create(cfg, label="sweep", customers=200)
     log(f"sweep: creating {size} overdue requests")
     dataset.requests_create(org=org, team=team, advisor=advisor, customers=customers,
@@ -117,6 +122,11 @@ def sweep(cfg: Config, *, size: int, seconds: float) -> dict:
         conn.execute("VACUUM ANALYZE payments_paymentrequest")
     app.loader.import_default_modules()  # the task modules, as a worker imports them
     task = app.tasks["payments.expire_overdue_requests"]
+    idle = UpdateProbe(cfg, bystander.pk)  # the same update with no sweep running: the machine's pace
+    idle.start()
+    time.sleep(5)
+    idle.stop.set()
+    idle.join()
     probe = UpdateProbe(cfg, bystander.pk)
     probe.start()
     overdue = PaymentRequest.objects.filter(organization=org, status="sent", expires_at__lte=time_now())
@@ -141,6 +151,7 @@ def sweep(cfg: Config, *, size: int, seconds: float) -> dict:
         "per_second": round(expired / elapsed, 1),
         "finished": expired == size,
         "concurrent_unrelated_update": probe.summary(),
+        "unrelated_update_without_sweep": idle.summary(),
     }
 
 
