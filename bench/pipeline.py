@@ -82,6 +82,7 @@ def webhooks(cfg: Config, stack: Stack, monitor: Monitor, *, count: int) -> dict
     hit(cfg, [dataset.signed_post(e) for e in events[:warm]], 16)
     wait_until(lambda: queues_idle(cfg.redis_url), 120, step=0.5)
     events = events[warm:]
+    (ROOT / "bench" / "out" / "webhook_events.json").write_text(json.dumps(events))  # profile_wsgi.py
     posts = [dataset.signed_post(e) for e in events]
     log(f"webhooks: posting {len(posts)} signed events, concurrency 16")
     before, meter = monitor.counters(), CpuMeter(stack, monitor)
