@@ -161,6 +161,13 @@ STRIPE_WEBHOOK_TOLERANCE_SECONDS = 300
 STRIPE_SANDBOX_MOUNTED = DEBUG or not STRIPE_SECRET_KEY
 STRIPE_SANDBOX_STATE_FILE = env.str("STRIPE_SANDBOX_STATE_FILE", default=str(VAR_DIR / "stripe-sandbox.json"))
 
+# --- Saved cards: off-session charges (bulk runs, installments, retries) share ONE token bucket across every
+# worker (core/rate_limit.py, on Redis): ~10/s by default leaves Stripe's 100/s (25/s in test mode) to live
+# traffic. RATE_LIMIT_REDIS_URL defaults to the Celery broker when that is Redis.
+RATE_LIMIT_REDIS_URL = env.str("RATE_LIMIT_REDIS_URL", default="")
+CARD_CHARGE_RATE_PER_SECOND = env.float("CARD_CHARGE_RATE_PER_SECOND", default=10.0)
+CARD_CHARGE_RATE_BURST = env.float("CARD_CHARGE_RATE_BURST", default=10.0)
+
 # --- Platform pricing (minor units / basis points), overridable per organization.
 PLATFORM_FEE_BASIS_POINTS = env.int("PLATFORM_FEE_BASIS_POINTS", default=325)  # 3.25 %
 PLATFORM_FEE_FIXED_MINOR = env.int("PLATFORM_FEE_FIXED_MINOR", default=30)  # $0.30 / CA$0.30

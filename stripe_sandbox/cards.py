@@ -14,6 +14,22 @@ class TestCard:
     error_code: str = "card_declined"
     dispute: bool = False  # charge succeeds, then a dispute opens
     refund_fails: bool = False  # refunds start succeeded, then fail
+    # 3-D Secure: "always" = every charge needs the customer (off-session ones fail with
+    # authentication_required); "unless_setup" = only until the card was set up for future use.
+    authentication: str | None = None
+    saves: bool | None = None  # None = the card can be saved (SetupIntent) only when it never declines
+
+    @property
+    def advice_code(self) -> str | None:
+        """Stripe's advice for a declined charge (try_again_later / do_not_try_again / confirm_card_data)."""
+        return ADVICE_CODES.get(self.decline_code or "")
+
+    @property
+    def can_be_saved(self) -> bool:
+        """A SetupIntent succeeds: no decline, a decline that only a charge meets (funds), or `saves`."""
+        if self.saves is not None:
+            return self.saves
+        return self.decline_code in (None, "insufficient_funds", "processing_error", "card_velocity_exceeded")
 
 
 _SUCCEEDS = {
@@ -36,6 +52,9 @@ _SUCCEEDS = {
     "4000000000000077": TestCard("visa", "credit"),
     "4000000000000259": TestCard("visa", "credit", dispute=True),
     "4000000000005126": TestCard("visa", "credit", refund_fails=True),
+    # 3-D Secure (docs.stripe.com/testing#regulatory-cards)
+    "4000002500003155": TestCard("visa", "credit", country="IE", authentication="unless_setup"),
+    "4000002760003184": TestCard("visa", "credit", country="DE", authentication="always"),
 }
 
 _DECLINES = {
@@ -49,6 +68,18 @@ _DECLINES = {
         "visa", "credit", decline_code="processing_error", error_code="processing_error"
     ),
     "4000000000006975": TestCard("visa", "credit", decline_code="card_velocity_exceeded"),
+    # attaching to a Customer succeeds, every charge afterwards is declined
+    "4000000000000341": TestCard("visa", "credit", decline_code="generic_decline", saves=True),
+}
+
+ADVICE_CODES = {
+    "insufficient_funds": "try_again_later",
+    "processing_error": "try_again_later",
+    "card_velocity_exceeded": "try_again_later",
+    "lost_card": "do_not_try_again",
+    "stolen_card": "do_not_try_again",
+    "expired_card": "confirm_card_data",
+    "incorrect_cvc": "confirm_card_data",
 }
 
 TEST_CARDS: dict[str, TestCard] = {**_SUCCEEDS, **_DECLINES}
@@ -62,6 +93,7 @@ DECLINE_MESSAGES = {
     "incorrect_cvc": "Your card's security code is incorrect.",
     "processing_error": "An error occurred while processing your card. Try again in a little bit.",
     "card_velocity_exceeded": "Your card was declined for making repeated attempts too frequently or exceeding its amount limit.",
+    "authentication_required": "Your card was declined. This transaction requires authentication.",
 }
 
 

@@ -43,6 +43,7 @@ class EmulatorConfig:
     api_version: str = DEFAULT_API_VERSION
     platform_name: str = "TextPay"
     dev_tools: bool = False  # the tools page at "/" (finish onboarding, pay out, dispute, move the clock)
+    rate_limit: float = 0  # /v1 requests per second before 429 rate_limit (0 = none; see limits.py)
 
 
 @dataclass
@@ -85,6 +86,9 @@ class Emulator:
         self._outbox: list[Delivery] = []
         self._current_request: Request | None = None
         self.state: dict[str, Any] = {}
+        from .limits import TokenBucket  # noqa: PLC0415 - limits.py imports the operations
+
+        self.rate_limiter = TokenBucket(self.config.rate_limit)
         self.reset()
         if self.config.state_file and os.path.exists(self.config.state_file):
             try:
@@ -93,10 +97,14 @@ class Emulator:
                 self.state.update(loaded)
             except (OSError, ValueError) as exc:
                 logger.warning("stripe sandbox: could not load %s: %s", self.config.state_file, exc)
-        from . import api, control, pages  # noqa: PLC0415 - the route tables import this module
+        from . import api, control, limits, pages  # noqa: PLC0415 - the route tables import this module
 
         self.routes: list[tuple[str, re.Pattern, Handler, str]] = []
-        for kind, table in (("api", api.ROUTES), ("page", pages.ROUTES), ("control", control.ROUTES)):
+        for kind, table in (
+            ("api", api.ROUTES),
+            ("page", pages.ROUTES),
+            ("control", control.ROUTES + limits.ROUTES),
+        ):
             for method, pattern, handler in table:
                 self.routes.append((method, re.compile(f"^{pattern}$"), handler, kind))
 
@@ -244,6 +252,7 @@ class Emulator:
             404: "Not Found",
             405: "Method Not Allowed",
             409: "Conflict",
+            429: "Too Many Requests",
             500: "Internal Server Error",
         }.get(response.status, "Status")
         headers = list(response.headers) + [("Content-Length", str(len(response.body)))]
@@ -266,6 +275,12 @@ class Emulator:
                 return Response.json(err.payload(), 404)
             return Response.html("<h1>Not found</h1>", 404)
         handler, kind, match = route
+        if kind == "api" and not self.rate_limiter.take():
+            from .limits import rate_limited  # noqa: PLC0415
+
+            response = Response.json(rate_limited().payload(), 429)
+            response.headers.append(("Request-Id", req.request_id))
+            return response
         try:
             if kind == "api":
                 response = self._handle_api(req, handler, match.groupdict())

@@ -183,6 +183,7 @@ class StripeServer:
         self.emulator.config.webhook_url = None
         self.emulator.config.connect_webhook_url = None
         self.emulator.config.dev_tools = False
+        self.emulator.rate_limiter.configure(0)
 
     # ----------------------------------------------------------- raw API
     def client(self, **kwargs: Any):
@@ -383,6 +384,41 @@ class StripeServer:
             fields["email"] = email
         status, headers, body = http("POST", form["action"] or url, fields)
         return CheckoutResult(status, headers.get("Location"), body.decode())
+
+    def save_card(self, url_or_id: str, card: str = "4242 4242 4242 4242", **kwargs: str) -> CheckoutResult:
+        """Fill a setup-mode Checkout page (save a card for later) like a browser."""
+        return self.pay_checkout(url_or_id, card=card, **kwargs)
+
+    def pay_with_saved_card(self, url_or_id: str, payment_method: str | None = None) -> CheckoutResult:
+        """Pay a payment-mode session created with `customer` using one of their saved cards."""
+        url = self._session_url(url_or_id)
+        status, _, body = http("GET", url)
+        forms = [f for f in parse_forms(body.decode()) if f["fields"].get("method") == "saved_card"]
+        assert forms, "the checkout page offers no saved card"
+        form = next((f for f in forms if f["fields"]["payment_method"] == payment_method), forms[0])
+        status, headers, body = http("POST", form["action"] or url, form["fields"])
+        return CheckoutResult(status, headers.get("Location"), body.decode())
+
+    def set_rate_limit(self, rate: float, burst: float | None = None) -> dict:
+        """Answer 429 rate_limit above `rate` /v1 requests per second (0 = no limit)."""
+        return self._control("/rate_limit", {"rate": rate, "burst": burst or ""})
+
+    def rate_limit_counts(self) -> dict:
+        return self._control("/rate_limit", method="GET")
+
+    def update_card(self, payment_method: str, **fields: str | int) -> dict:
+        """The card network's updater: payment_method.automatically_updated (exp_month=, exp_year=, last4=)."""
+        return self._control(f"/payment_methods/{payment_method}/automatic_update", fields)
+
+    def detach_card(self, payment_method: str) -> dict:
+        """The card is removed outside our product: payment_method.detached (customer=null)."""
+        return self._control(f"/payment_methods/{payment_method}/detach")
+
+    def charges_summary(self, metadata_key: str = "") -> dict:
+        """{"charges", "succeeded", "failed", "succeeded_by": {metadata[metadata_key]: count}}."""
+        status, _, body = self.api("GET", "/_sandbox/charges/summary", {"metadata_key": metadata_key})
+        assert status == 200, body
+        return body
 
     # ----------------------------------------------------------- webhooks
     def held(self) -> list[Delivery]:

@@ -4,7 +4,7 @@
     info = gateway.account_retrieve(account_id="acct_...")
 
 Types live in `payments.gateway.types`, errors in `payments.gateway.errors`. The functions live by resource in
-`accounts.py`, `checkout.py`, `money.py` and `events.py`, on top of `client.py` (configuration, the SDK client,
+`accounts.py`, `checkout.py`, `cards.py` (saved cards), `money.py` and `events.py`, on top of `client.py` (configuration, the SDK client,
 error translation); those five are the only modules that import `stripe`."""
 
 from payments.gateway.accounts import (
@@ -14,6 +14,15 @@ from payments.gateway.accounts import (
     account_retrieve,
     account_update,
     login_link_create,
+)
+from payments.gateway.cards import (
+    customer_cards_list,
+    customer_create,
+    off_session_charge_create,
+    payment_method_detach,
+    saved_card_from_event,
+    setup_intent_retrieve,
+    setup_session_create,
 )
 from payments.gateway.checkout import (
     checkout_session_create,
@@ -43,11 +52,15 @@ from payments.gateway.types import (
     AccountInfo,
     BalanceTransactionInfo,
     CheckoutSessionInfo,
+    CustomerInfo,
     PaymentIntentInfo,
     PayoutInfo,
     PayoutSchedule,
     RefundInfo,
     ReportRunInfo,
+    SavedCardInfo,
+    SetupIntentInfo,
+    SetupSessionInfo,
 )
 
 __all__ = [
@@ -55,6 +68,7 @@ __all__ = [
     "BalanceTransactionInfo",
     "CardError",
     "CheckoutSessionInfo",
+    "CustomerInfo",
     "GatewayError",
     "GatewayUnavailable",
     "IdempotencyConflict",
@@ -64,6 +78,9 @@ __all__ = [
     "PayoutSchedule",
     "RefundInfo",
     "ReportRunInfo",
+    "SavedCardInfo",
+    "SetupIntentInfo",
+    "SetupSessionInfo",
     "WebhookSignatureInvalid",
     "account_create",
     "account_from_event",
@@ -74,14 +91,21 @@ __all__ = [
     "checkout_session_create",
     "checkout_session_expire",
     "checkout_session_retrieve",
+    "customer_cards_list",
+    "customer_create",
     "events_list",
     "file_download",
     "login_link_create",
+    "off_session_charge_create",
     "payment_intent_retrieve",
+    "payment_method_detach",
     "payout_retrieve",
     "refund_create",
     "refund_retrieve",
     "report_run_create",
     "report_run_retrieve",
+    "saved_card_from_event",
+    "setup_intent_retrieve",
+    "setup_session_create",
     "webhook_event_verify",
 ]

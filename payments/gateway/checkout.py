@@ -76,8 +76,14 @@ def checkout_session_create(
     metadata: dict,
     customer_email: str | None,
     idempotency_key: str,
+    customer_id: str = "",
+    save_card: bool = False,
 ) -> CheckoutSessionInfo:
-    """POST /v1/checkout/sessions on the connected account (mode=payment, one line item)."""
+    """POST /v1/checkout/sessions on the connected account (mode=payment, one line item).
+
+    `customer_id` (a Stripe Customer on that account) makes Checkout offer the customer's saved cards
+    (instead of `customer_email`); `save_card` saves the card paid with to that customer for
+    off-session use (payment_method_options[card][setup_future_usage], card only: Afterpay stays offered)."""
     product_data: dict[str, Any] = {"name": product_name}
     if description:
         product_data["description"] = description
@@ -105,8 +111,12 @@ def checkout_session_create(
     }
     if description:
         params["payment_intent_data"]["description"] = description
-    if customer_email:
+    if customer_id:
+        params["customer"] = customer_id
+    elif customer_email:
         params["customer_email"] = customer_email
+    if save_card and customer_id:
+        params["payment_method_options"] = {"card": {"setup_future_usage": "off_session"}}
     with _stripe_errors():
         session = _client().v1.checkout.sessions.create(
             params, _options(account_id=account_id, idempotency_key=idempotency_key)

@@ -105,3 +105,40 @@ class ReportRunInfo:
     report_type: str
     result_file_url: str
     error: str
+
+
+@dataclass(frozen=True)
+class CustomerInfo:
+    id: str  # cus_... on the connected account
+    email: str
+
+
+@dataclass(frozen=True)
+class SavedCardInfo:
+    """A saved card (PaymentMethod type=card): nothing but what the product may store."""
+
+    id: str  # pm_...
+    customer_id: str  # "" once detached
+    brand: str
+    last4: str
+    exp_month: int
+    exp_year: int
+    fingerprint: str
+
+
+@dataclass(frozen=True)
+class SetupSessionInfo:
+    id: str
+    url: str
+    status: str  # open | complete | expired
+    setup_intent_id: str
+    expires_at: datetime | None
+
+
+@dataclass(frozen=True)
+class SetupIntentInfo:
+    id: str
+    status: str  # requires_payment_method | succeeded | canceled | ...
+    customer_id: str
+    card: SavedCardInfo | None
+    metadata: dict = field(default_factory=dict)

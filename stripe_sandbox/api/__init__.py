@@ -22,6 +22,7 @@ from .checkout import (
     checkout_sessions_retrieve,
 )
 from .common import list_route, retrieve_route
+from .customers import ROUTES as CUSTOMER_ROUTES
 from .money import balance_retrieve, balance_transactions_list, refunds_create, refunds_update
 from .reporting import events_list, file_contents, report_runs_create, report_type_retrieve
 
@@ -68,3 +69,4 @@ ROUTES = [
     ("GET", r"/v1/events", events_list),
     ("GET", r"/v1/events/(?P<object_id>[^/]+)", retrieve_route("event", "id")),
 ]
+ROUTES += CUSTOMER_ROUTES  # customers, saved cards, SetupIntents, off-session PaymentIntents

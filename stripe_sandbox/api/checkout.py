@@ -30,6 +30,7 @@ from .common import (
     respond,
     url_param,
 )
+from .customers import checkout_customer_apply, setup_sessions_create
 
 if TYPE_CHECKING:
     from ..core import Emulator, Request
@@ -61,6 +62,9 @@ SESSION_PARAMS = {
     "allow_promotion_codes",
     "automatic_tax",
     "consent_collection",
+    "customer",
+    "setup_intent_data",
+    "allowed_payment_method_types",
 }
 PID_PARAMS = {
     "application_fee_amount",
@@ -147,8 +151,10 @@ def checkout_sessions_create(emu: Emulator, req: Request) -> Response:
     mode = str_param(p, "mode", required=True)
     if mode not in ("payment", "setup", "subscription"):
         raise invalid("Invalid mode: must be one of payment, setup, or subscription", param="mode")
+    if mode == "setup":
+        return setup_sessions_create(emu, req)
     if mode != "payment":
-        raise invalid("This sandbox supports mode=payment only.", param="mode")
+        raise invalid("This sandbox supports mode=payment and mode=setup only.", param="mode")
     ui_mode = str_param(p, "ui_mode") or "hosted"
     if ui_mode != "hosted":
         raise invalid("This sandbox supports ui_mode=hosted only.", param="ui_mode")
@@ -291,6 +297,7 @@ def checkout_sessions_create(emu: Emulator, req: Request) -> Response:
             "managed_payments": {"enabled": False},
         }
     )
+    checkout_customer_apply(emu, req, session)
     emu.put(session, req.account)
     emu.private(session_id).update(
         {

@@ -15,6 +15,7 @@ from .accounts import (
     onboarding_submit,
 )
 from .balance import available_balance, balance_transaction_create
+from .charges import intent_charge, test_card_of
 from .checkout import checkout_attempt, checkout_expire
 from .clock import sweep
 from .payouts import TEST_BANK_ACCOUNTS, payout_create, payout_finish
@@ -35,6 +36,7 @@ __all__ = [
     "checkout_attempt",
     "checkout_expire",
     "dispute_create",
+    "intent_charge",
     "onboarding_bank",
     "onboarding_business",
     "onboarding_complete",
@@ -46,4 +48,5 @@ __all__ = [
     "report_run_create",
     "report_run_finish",
     "sweep",
+    "test_card_of",
 ]

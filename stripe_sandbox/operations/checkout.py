@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import copy
 from typing import TYPE_CHECKING
 
-from ..cards import DECLINE_MESSAGES, TestCard
+from ..cards import TestCard
 from ..core import template
 from ..wire import new_id
-from .balance import balance_transaction_create
+from .charges import card_details, intent_charge, payment_method_create, test_card_of
+from .customers import payment_method_attach
 from .refunds import dispute_create
 
 if TYPE_CHECKING:
@@ -83,38 +83,6 @@ def _payment_intent_for(emu: Emulator, session: dict) -> dict:
     return intent
 
 
-def _payment_method(emu: Emulator, account: str | None, kind: str, details: dict, billing: dict) -> dict:
-    pm = template("payment_method")
-    pm_id = new_id("pm_1", 23)
-    for key in list(pm):
-        if key not in (
-            "allow_redisplay",
-            "billing_details",
-            "created",
-            "customer",
-            "id",
-            "livemode",
-            "metadata",
-            "object",
-            "type",
-        ):
-            del pm[key]
-    pm.update(
-        {
-            "id": pm_id,
-            "created": emu.now(),
-            "customer": None,
-            "livemode": False,
-            "metadata": {},
-            "type": kind,
-            kind: details,
-        }
-    )
-    pm["billing_details"].update(billing)
-    pm["billing_details"]["address"] = {k: None for k in pm["billing_details"]["address"]}
-    return emu.put(pm, account)
-
-
 def checkout_attempt(
     emu: Emulator,
     session: dict,
@@ -127,209 +95,47 @@ def checkout_attempt(
     afterpay_succeeds: bool = True,
     email: str | None = None,
     name: str | None = None,
+    saved: dict | None = None,
 ) -> str | None:
-    """One payment attempt on the hosted page. Returns None on success, else the decline message."""
+    """One payment attempt on the hosted page. Returns None on success, else the decline message.
+
+    `saved` = one of the session customer's saved cards (the customer completes any 3-D Secure on the page)."""
     account = emu.owner(session["id"])
     intent = _payment_intent_for(emu, session)
-    fee = intent.get("application_fee_amount")
+    intent["customer"] = session.get("customer")
     billing = {"email": email, "name": name, "phone": None}
+    if saved is not None:
+        card = test_card_of(emu, saved["id"])
+        message, charge = intent_charge(
+            emu, intent, saved, method="card", card=card, declined=card.decline_code if card else None
+        )
+        return message or _completed(emu, session, charge, card, email, name)
     if method == "card":
-        details = {
-            "brand": card.brand,
-            "checks": {"address_line1_check": None, "address_postal_code_check": None, "cvc_check": "pass"},
-            "country": card.country,
-            "display_brand": card.brand,
-            "exp_month": exp_month,
-            "exp_year": exp_year,
-            "fingerprint": new_id("", 16),
-            "funding": card.funding,
-            "last4": last4,
-            "networks": {"available": [card.brand], "preferred": None},
-            "wallet": None,
-        }
+        details = card_details(account, card, last4, exp_month, exp_year)
         declined = card.decline_code
     else:
         details = {}
         declined = None if afterpay_succeeds else "payment_intent_payment_attempt_failed"
-    pm = _payment_method(emu, account, method, details, billing)
-    charge = template("charge")
-    charge_id = new_id("ch_3", 23)
-    now = emu.now()
-    if method == "card":
-        pmd = template("charge")["payment_method_details"]
-        pmd["card"].update(
-            {
-                "amount_authorized": None if declined else intent["amount"],
-                "brand": card.brand,
-                "country": card.country,
-                "exp_month": exp_month,
-                "exp_year": exp_year,
-                "fingerprint": details["fingerprint"],
-                "funding": card.funding,
-                "last4": last4,
-                "network": card.brand,
-                "wallet": None,
-                "installments": None,
-            }
-        )
-        pmd["card"]["overcapture"]["maximum_amount_capturable"] = intent["amount"]
-    else:
-        pmd = {
-            "type": "afterpay_clearpay",
-            "afterpay_clearpay": {"order_id": None, "reference": new_id("", 10)},
-        }
-    charge.update(
-        {
-            "id": charge_id,
-            "amount": intent["amount"],
-            "amount_captured": 0 if declined else intent["amount"],
-            "amount_refunded": 0,
-            "application": None,
-            "application_fee": None,
-            "application_fee_amount": fee,
-            "balance_transaction": None,
-            "billing_details": {**charge["billing_details"], **billing},
-            "calculated_statement_descriptor": (
-                emu.find(account)["settings"]["payments"]["statement_descriptor"] if account else None
-            ),
-            "captured": not declined,
-            "created": now,
-            "currency": intent["currency"],
-            "description": intent["description"],
-            "failure_code": None,
-            "failure_message": None,
-            "metadata": dict(intent["metadata"]),
-            "outcome": {
-                "advice_code": None,
-                "network_advice_code": None,
-                "network_decline_code": None,
-                "network_status": "approved_by_network",
-                "reason": None,
-                "risk_level": "normal",
-                "risk_score": 20,
-                "seller_message": "Payment complete.",
-                "type": "authorized",
-            },
-            "paid": not declined,
-            "payment_intent": intent["id"],
-            "payment_method": pm["id"],
-            "payment_method_details": pmd,
-            "receipt_email": email,
-            "receipt_url": f"{emu.public_url()}/receipts/{charge_id}",
-            "refunded": False,
-            "refunds": {
-                "data": [],
-                "has_more": False,
-                "object": "list",
-                "total_count": 0,
-                "url": f"/v1/charges/{charge_id}/refunds",
-            },
-            "shipping": None,
-            "source": None,
-            "status": "failed" if declined else "succeeded",
-            "transfer_data": None,
-        }
+    pm = payment_method_create(emu, account, method, details, billing, card if method == "card" else None)
+    message, charge = intent_charge(
+        emu, intent, pm, method=method, card=card, declined=declined, email=email, name=name
     )
-    del charge["refunds"]  # not included by default in current API versions
-    before_intent = copy.deepcopy(intent)
-    intent["latest_charge"] = charge_id
-    intent["payment_method"] = pm["id"]
-    if declined:
-        message = DECLINE_MESSAGES.get(declined, "The payment was declined.")
-        error_code = card.error_code if card else "payment_intent_payment_attempt_failed"
-        charge.update({"failure_code": error_code, "failure_message": message})
-        charge["outcome"].update(
-            {
-                "network_status": "declined_by_network",
-                "reason": declined,
-                "risk_level": "normal",
-                "seller_message": "The bank did not return any further details with this decline.",
-                "type": "issuer_declined",
-            }
-        )
-        emu.put(charge, account)
-        intent["status"] = "requires_payment_method"
-        error = {
-            "charge": charge_id,
-            "code": error_code,
-            "doc_url": f"https://stripe.com/docs/error-codes/{error_code.replace('_', '-')}",
-            "message": message,
-            "payment_method": copy.deepcopy(pm),
-            "type": "card_error" if method == "card" else "invalid_request_error",
-        }
-        if method == "card":
-            error["decline_code"] = declined
-        intent["last_payment_error"] = error
-        emu.emit("charge.failed", charge, account)
-        emu.emit("payment_intent.payment_failed", intent, account, {"status": before_intent["status"]})
+    if message:
         return message
-    # success: the connected account's balance gets the charge, less the platform's application fee
-    currency = intent["currency"]
-    fee_details = []
-    if fee:
-        app_fee = template("application_fee")
-        app_fee.update(
-            {
-                "id": new_id("fee_1", 23),
-                "account": account,
-                "amount": fee,
-                "application": "ca_sandbox",
-                "charge": charge_id,
-                "created": now,
-                "currency": currency,
-                "fee_source": {"charge": charge_id, "type": "charge"},
-                "livemode": False,
-                "originating_transaction": None,
-            }
-        )
-        app_fee["refunds"]["url"] = f"/v1/application_fees/{app_fee['id']}/refunds"
-        platform_txn = balance_transaction_create(
-            emu,
-            account=None,
-            type="application_fee",
-            amount=fee,
-            currency=currency,
-            source=app_fee["id"],
-            description=None,
-            reporting_category="fee",
-        )
-        app_fee["balance_transaction"] = platform_txn["id"]
-        emu.put(app_fee, None)
-        charge["application_fee"] = app_fee["id"]
-        fee_details = [
-            {
-                "amount": fee,
-                "application": "ca_sandbox",
-                "currency": currency,
-                "description": "Application fee",
-                "type": "application_fee",
-            }
-        ]
-        emu.emit("application_fee.created", app_fee, None)
-    txn = balance_transaction_create(
-        emu,
-        account=account,
-        type="charge" if method == "card" else "payment",
-        amount=intent["amount"],
-        currency=currency,
-        source=charge_id,
-        description=intent["description"],
-        fee=fee or 0,
-        fee_details=fee_details,
-        reporting_category="charge",
-    )
-    charge["balance_transaction"] = txn["id"]
-    emu.put(charge, account)
-    emu.private(charge_id)["card"] = {
-        "dispute": bool(card and card.dispute),
-        "refund_fails": bool(card and card.refund_fails),
-    }
-    intent.update({"status": "succeeded", "amount_received": intent["amount"], "last_payment_error": None})
+    usage = ((session.get("payment_method_options") or {}).get("card") or {}).get("setup_future_usage")
+    if usage and session.get("customer") and method == "card":
+        intent["setup_future_usage"] = usage
+        payment_method_attach(emu, pm, session["customer"])
+    return _completed(emu, session, charge, card, email, name)
+
+
+def _completed(
+    emu: Emulator, session: dict, charge: dict, card: TestCard | None, email: str | None, name: str | None
+) -> None:
+    account = emu.owner(session["id"])
     session_before = {"status": session["status"], "payment_status": session["payment_status"]}
     session.update({"status": "complete", "payment_status": "paid", "url": None})
     session["customer_details"] = {**(session.get("customer_details") or {}), "email": email, "name": name}
-    emu.emit("charge.succeeded", charge, account)
-    emu.emit("payment_intent.succeeded", intent, account, {"status": before_intent["status"]})
     emu.emit("checkout.session.completed", session, account, session_before)
     if card and card.dispute:
         dispute_create(emu, charge)

@@ -11,6 +11,7 @@ from .. import operations as ops
 from ..cards import TEST_CARDS, luhn_ok, normalize
 from ..wire import Response
 from .common import error_box, fmt_amount, form_field, merchant_name, page
+from .setup import reuse_text, saved_cards, saved_cards_form, setup_page
 
 if TYPE_CHECKING:
     from ..core import Emulator, Request
@@ -55,7 +56,12 @@ def _checkout_form(emu: Emulator, session: dict, error: str | None, email: str, 
         **({"readonly": "readonly"} if email_locked else {}),
     )
     pay_label = f"Pay {fmt_amount(session['amount_total'], session['currency'])}"
-    parts = [_checkout_summary(emu, session), error_box(error)]
+    parts = [
+        _checkout_summary(emu, session),
+        error_box(error),
+        saved_cards_form(emu, session, action, pay_label),
+    ]
+    card_usage = ((session.get("payment_method_options") or {}).get("card") or {}).get("setup_future_usage")
     if "card" in session["payment_method_types"]:
         parts.append(
             f"<form class='card' method='post' action='{action}' autocomplete='on'><h2>Pay with card</h2>"
@@ -92,6 +98,7 @@ def _checkout_form(emu: Emulator, session: dict, error: str | None, email: str, 
             )
             + "</div></div>"
             + form_field("name", "Name on card", name, autocomplete="cc-name")
+            + (f"<p class='muted' id='reuse'>{escape(reuse_text(emu, session))}</p>" if card_usage else "")
             + f"<button type='submit'>{escape(pay_label)}</button>"
             "<p class='muted'>Test cards: 4242 4242 4242 4242 (succeeds), 4000 0000 0000 0002 (declined), "
             "4000 0000 0000 9995 (insufficient funds). Any future expiry, any CVC. Other numbers are refused "
@@ -168,6 +175,8 @@ def checkout(emu: Emulator, req: Request, session_id: str) -> Response:
             "<p>The page you were looking for could not be found.</p></div>",
             404,
         )
+    if session.get("mode") == "setup" and session["status"] != "expired":
+        return setup_page(emu, req, session)
     if session["status"] == "expired":
         return page(
             "Session expired",
@@ -187,13 +196,19 @@ def checkout(emu: Emulator, req: Request, session_id: str) -> Response:
     name = (form.get("name") or "").strip()
     if req.method == "GET":
         return page("Checkout", _checkout_form(emu, session, None, email, name))
-    email = session.get("customer_email") or email
+    customer = emu.find(session["customer"]) if session.get("customer") else None
+    email = session.get("customer_email") or (customer or {}).get("email") or email
     if not re.match(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", email or ""):
         return page(
             "Checkout", _checkout_form(emu, session, "Your email address is invalid.", email, name), 400
         )
     method = form.get("method")
-    if method == "card" and "card" in session["payment_method_types"]:
+    saved = {pm["id"]: pm for pm in saved_cards(emu, session)}
+    if method == "saved_card" and form.get("payment_method") in saved:
+        declined = ops.checkout_attempt(
+            emu, session, method="card", email=email, name=name or None, saved=saved[form["payment_method"]]
+        )
+    elif method == "card" and "card" in session["payment_method_types"]:
         problem, card = _validate_card(emu, form)
         if problem:
             return page("Checkout", _checkout_form(emu, session, problem, email, name), 400)
