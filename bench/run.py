@@ -200,7 +200,7 @@ def _export_child(mode: str, url: str) -> None:
     from django.test import Client
 
     from organizations.models import Organization, User
-    from payments.selectors.payments import organization_zone, payment_csv_chunks_python, payments_visible_to
+    from payments.tab.selectors import organization_zone, payment_csv_chunks_python, payments_visible_to
 
     org = Organization.objects.order_by("id").first()
     admin = User.objects.filter(organization=org, role="admin").first()
@@ -230,7 +230,7 @@ def bench_export(args) -> None:
     import psycopg
 
     from organizations.models import Organization, User
-    from payments.selectors.payments import organization_zone, payment_csv_copy_sql, payments_visible_to
+    from payments.tab.selectors import organization_zone, payment_csv_copy_sql, payments_visible_to
 
     org = Organization.objects.order_by("id").first()
     admin = User.objects.filter(organization=org, role="admin").first()

@@ -206,7 +206,7 @@ CELERY_BEAT_SCHEDULE: dict = {}  # filled by config.celery from each app's `peri
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "organizations.authentication.ApiTokenAuthentication",
+        "organizations.api_tokens.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

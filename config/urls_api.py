@@ -3,5 +3,5 @@
 from django.urls import include, path
 
 urlpatterns = [
-    path("", include("payments.urls_api")),
+    path("", include("payments.requests.api_urls")),
 ]

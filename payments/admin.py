@@ -3,7 +3,7 @@
 from django.contrib import admin, messages
 
 from payments.models import StripeAccount, WebhookEvent
-from payments.webhooks.services import webhook_events_rerun
+from payments.webhooks.pipeline import webhook_events_rerun
 
 
 # --- Stripe accounts and webhook events (B1) -------------------------------------------------

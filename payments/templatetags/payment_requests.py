@@ -34,7 +34,7 @@ def utc(value):
 @register.inclusion_tag("payments/_customer_requests.html", takes_context=True)
 def customer_payment_requests(context, customer):
     """The customer page's list of payment requests the viewer may see."""
-    from payments.selectors.requests import customer_payment_request_list
+    from payments.requests.selectors import customer_payment_request_list
 
     user = context["request"].user
     return {"customer_payment_requests": customer_payment_request_list(user=user, customer=customer)}

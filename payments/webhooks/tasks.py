@@ -3,7 +3,7 @@
 from celery import shared_task
 
 from payments import gateway
-from payments.webhooks import services
+from payments.webhooks import pipeline as services
 
 
 @shared_task(

@@ -5,7 +5,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from payments import gateway
-from payments.webhooks.services import webhook_event_store
+from payments.webhooks.pipeline import webhook_event_store
 
 
 def _receive(request, *, connect: bool):

@@ -6,13 +6,13 @@ import pytest
 from django.utils import timezone
 
 from organizations.models import Role
-from payments.models import StripeAccount
-from payments.selectors.accounts import (
+from payments.accounts.selectors import (
     requirements_in_plain_words,
     stripe_account_customer_label,
     stripe_account_for_team,
 )
-from payments.services.accounts import statement_descriptor_errors
+from payments.accounts.services import statement_descriptor_errors
+from payments.models import StripeAccount
 from tests.factories import OrganizationFactory, StripeAccountFactory, TeamFactory, UserFactory
 
 INDEX = "/admin-tab/connections/"

@@ -5,8 +5,8 @@ descriptor, Express dashboard, and a retried Connect that must not create a seco
 import pytest
 from django.db import transaction
 
+from payments.accounts.services import stripe_account_connect
 from payments.models import StripeAccount, WebhookEvent
-from payments.services.accounts import stripe_account_connect
 
 INDEX = "/admin-tab/connections/"
 

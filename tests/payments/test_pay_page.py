@@ -152,7 +152,7 @@ def test_declined_card_is_an_attempt_then_paid(
     assert pr.status == S.PAID
     assert Payment.objects.filter(payment_request=pr, status="succeeded").count() == 1
     # the old failure event replayed after the success changes nothing (never backwards)
-    from payments.webhooks.services import webhook_event_process
+    from payments.webhooks.pipeline import webhook_event_process
 
     webhook_event_process(webhook_event_id=failed_event.pk, force=True)
     assert Payment.objects.get(payment_request=pr).status == "succeeded"
@@ -238,18 +238,28 @@ def test_partial_payments(deliver, stripe_server, client, advisor, customer, tea
         7_550,
     ]
     # Paid in full: the first part is no longer "partially paid" on the Payments tab.
-    assert set(Payment.objects.filter(payment_request=pr).values_list("display_status", flat=True)) == {"paid"}
+    assert set(Payment.objects.filter(payment_request=pr).values_list("display_status", flat=True)) == {
+        "paid"
+    }
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("outcome", ["expired", "cancelled"])
 def test_a_declined_attempt_shows_what_became_of_its_request(
-    outcome, deliver, stripe_server, client, advisor, customer, team, account, django_capture_on_commit_callbacks
+    outcome,
+    deliver,
+    stripe_server,
+    client,
+    advisor,
+    customer,
+    team,
+    account,
+    django_capture_on_commit_callbacks,
 ):
     """The failed attempt's status on the Payments tab follows its request through the state
     machine: expired by the sweep, or cancelled by the advisor."""
-    from payments.services.requests import payment_request_cancel
-    from payments.tasks import expire_overdue_requests_task
+    from payments.requests.recording import payment_request_cancel
+    from payments.requests.tasks import expire_overdue_requests_task
 
     pr = send_request(client, advisor, customer, team, channel="sms")
     url = click_pay(client, pr)
@@ -320,7 +330,7 @@ def test_cancel_expires_the_open_checkout_session(
 def test_sweep_expires_request_and_its_checkout_session(
     stripe_server, client, advisor, customer, team, account, django_capture_on_commit_callbacks
 ):
-    from payments.tasks import expire_overdue_requests_task
+    from payments.requests.tasks import expire_overdue_requests_task
 
     pr = send_request(client, advisor, customer, team)
     url = click_pay(client, pr)
@@ -351,7 +361,7 @@ def test_sweep_expires_request_and_its_checkout_session(
     ],
 )
 def test_afterpay_limits_from_stripe_docs(country, currency, amount, afterpay):
-    from payments.services.requests import payment_methods_for
+    from payments.requests.recording import payment_methods_for
     from tests.factories import OrganizationFactory, PaymentRequestFactory, StripeAccountFactory
 
     org = OrganizationFactory.build(country=country, currency=currency)

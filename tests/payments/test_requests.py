@@ -9,9 +9,9 @@ from django.utils import timezone
 from core.errors import ApplicationError, Conflict
 from notifications.models import OutboundMessage
 from payments.models import PaymentRequest, PaymentRequestEvent
-from payments.services import request_messages as texts
-from payments.services import requests as services
-from payments.tasks import expire_overdue_requests_task, send_payment_reminders_task
+from payments.requests import messages as texts
+from payments.requests import recording as services
+from payments.requests.tasks import expire_overdue_requests_task, send_payment_reminders_task
 from tests.factories import (
     CustomerFactory,
     OpportunityFactory,
@@ -348,7 +348,7 @@ def test_less_than_30_minutes_left_says_about_to_expire(advisor, team, customer,
 
 @pytest.mark.django_db
 def test_sweep_expires_overdue_requests_in_batches(advisor, team, customer, account, monkeypatch):
-    from payments import tasks
+    from payments.requests import tasks
 
     monkeypatch.setattr(tasks, "BATCH_SIZE", 3)
     overdue = [create(advisor, team, customer, channel="sms") for _ in range(7)]
@@ -440,7 +440,7 @@ def test_reminder_task_uses_the_organization_hours(advisor, team, customer, acco
     org.save()
     pr = create(advisor, team, customer, channel="email")
     now = _at_local(org, 12)
-    monkeypatch.setattr("payments.tasks.timezone.now", lambda: now)
+    monkeypatch.setattr("payments.requests.tasks.timezone.now", lambda: now)
     PaymentRequest.objects.filter(pk=pr.pk).update(expires_at=now + timedelta(hours=5, minutes=59))
     assert send_payment_reminders_task() == 1
     assert send_payment_reminders_task() == 0

@@ -8,7 +8,7 @@ from django.db import connection
 from django.test import Client
 
 from payments.models import Payment, PaymentRequest, PaymentRequestEvent, WebhookEvent
-from payments.services.requests import payment_record_from_intent
+from payments.requests.recording import payment_record_from_intent
 from tests.payments.request_helpers import connected_account, path_of, request_form
 
 

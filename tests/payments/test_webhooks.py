@@ -9,8 +9,8 @@ from django.urls import reverse
 
 from organizations.models import Role
 from payments.models import StripeAccount, WebhookEvent
-from payments.webhooks import registry
-from payments.webhooks.services import webhook_event_process
+from payments.webhooks import routes as registry
+from payments.webhooks.pipeline import webhook_event_process
 from tests.factories import StripeAccountFactory, TeamFactory, UserFactory
 from tests.payments.stripe_events import event_build, stripe_object, webhook_post
 
@@ -164,7 +164,7 @@ def test_connect_event_records_its_account(client, db, django_capture_on_commit_
 def test_deauthorized_account_is_disconnected_history_kept_and_not_used(
     client, org, django_capture_on_commit_callbacks
 ):
-    from payments.selectors.accounts import stripe_account_for_team
+    from payments.accounts.selectors import stripe_account_for_team
 
     first = StripeAccountFactory(organization=org)
     second = StripeAccountFactory(organization=org)
@@ -212,7 +212,7 @@ def test_event_stored_but_never_processed_is_queued_again(client, db, django_cap
 
     from django.utils import timezone
 
-    from payments.webhooks.services import webhook_events_requeue_stuck
+    from payments.webhooks.pipeline import webhook_events_requeue_stuck
 
     event = _unknown_event()
     response = webhook_post(client, PLATFORM_URL, event, PLATFORM_SECRET)  # on_commit never ran
@@ -246,7 +246,7 @@ def test_transient_failure_is_recorded_and_retried_by_the_sync(
 
     from django.utils import timezone
 
-    from payments.webhooks.services import webhook_events_requeue_stuck
+    from payments.webhooks.pipeline import webhook_events_requeue_stuck
 
     account = StripeAccountFactory()
     event = event_build(

@@ -6,9 +6,9 @@ import time
 import pytest
 from django.core.management import call_command
 
+from payments.accounts.services import stripe_account_apply, stripe_account_connect
 from payments.gateway.types import AccountInfo
 from payments.models import StripeAccount, WebhookEvent
-from payments.services.accounts import stripe_account_apply, stripe_account_connect
 from payments.webhooks.tasks import sync_missed_events_task
 from tests.factories import StripeAccountFactory
 
@@ -139,7 +139,7 @@ def test_sync_looks_at_the_platform_and_every_live_account(stripe_server, accoun
     stripe_server.complete_onboarding(second.stripe_id)
     stripe_server.emit_event("account.updated", account=account.stripe_id, object_id=account.stripe_id)
     stripe_server.take_held()
-    from payments.webhooks.services import webhook_events_sync
+    from payments.webhooks.pipeline import webhook_events_sync
 
     counts = webhook_events_sync(since=int(time.time()) - 3600)
     stored = set(WebhookEvent.objects.values_list("account", flat=True))

@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from organizations.models import Role
-from payments.selectors.payments import organization_zone, payment_csv_chunks_python, payment_filter
+from payments.tab.selectors import organization_zone, payment_csv_chunks_python, payment_filter
 from tests.factories import PaymentFactory, UserFactory
 from tests.payments_tab.conftest import make_payment
 
@@ -129,7 +129,7 @@ def test_team_advisor_and_date_filters(client, world, admin_user):
     assert _refs(client.get(f"/payments/?team={world['sales'].pk}")) == ["DEAL-77", "DEAL-78"]
     assert _refs(client.get(f"/payments/?advisor={world['advisor2'].pk}")) == ["DEAL-77", "DEAL-78"]
     p = world["payments"]["sales"]
-    from payments.selectors.payments import organization_zone
+    from payments.tab.selectors import organization_zone
 
     day = p.occurred_at.astimezone(organization_zone(admin_user.organization)).date()
     assert _refs(client.get(f"/payments/?date_from={day}&date_to={day}")) == ["DEAL-77"]
@@ -223,7 +223,7 @@ def _csv_rows(content: bytes | str):
 
 @pytest.mark.parametrize("query", ["", "status=paid", "team=SALES", "q=RO&sort=amount", "sort=-amount"])
 def test_csv_equals_the_table_for_the_same_filters(client, world, admin_user, query):
-    from payments.services.reconciliation import payments_reconcile
+    from payments.tab.services import payments_reconcile
 
     payments_reconcile(
         user=admin_user, payment_ids=[world["payments"]["sales"].pk], document_number='RO 55, "x"'
@@ -252,7 +252,7 @@ def test_csv_equals_the_table_for_the_same_filters(client, world, admin_user, qu
     )
     assert f.is_valid()
     sort = f.data.get("sort", "-date")
-    from payments.selectors.payments import organization_zone
+    from payments.tab.selectors import organization_zone
 
     python_csv = "".join(
         payment_csv_chunks_python(queryset=f.qs, zone=organization_zone(admin_user.organization), sort=sort)
@@ -363,9 +363,9 @@ def test_every_display_status_is_the_same_in_table_filter_and_csv(client, world,
     labels = {
         r[1]: r[7] for r in _csv_rows(b"".join(client.get("/payments/export.csv").streaming_content))[1:]
     }
-    from payments.selectors.payments import DISPLAY_STATUS_LABELS
+    from payments.tab.selectors import DISPLAY_STATUS_LABELS
 
     assert labels == {ref: DISPLAY_STATUS_LABELS[status] for ref, status in table.items()}
-    for value, _label in __import__("payments.selectors.payments", fromlist=["x"]).DISPLAY_STATUSES:
+    for value, _label in __import__("payments.tab.selectors", fromlist=["x"]).DISPLAY_STATUSES:
         shown = _refs(client.get(f"/payments/?status={value}&per_page=100"))
         assert shown and all(table[ref] == value for ref in shown), value

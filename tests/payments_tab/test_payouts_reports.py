@@ -69,7 +69,7 @@ def test_each_payout_counts_what_stripe_settled_in_it_a_later_refund_in_the_next
     """The accountant's check, payout by payout: gross - fees - refunds = payout amount. A refund
     made after its payment was paid out is deducted from the next payout (its balance
     transaction is there), so it is counted there, once, and the first payout stays as it was."""
-    from payments.services.refunds import refund_create
+    from payments.refunds.services import refund_create
 
     first = paid_payment(stripe_server, account=account, team=team, advisor=advisor, amount=10_000)
     deliver()
@@ -111,7 +111,7 @@ def test_each_payout_counts_what_stripe_settled_in_it_a_later_refund_in_the_next
     net = sum(int(Decimal(line[6]) * 100) for line in lines[1:])
     assert net == new.amount_minor  # the CSV ties out to what reached the bank
     assert client.get(f"/payments/payouts/{new.pk + 999}/export.csv").status_code == 404
-    from payments.services.payouts import _payout_email_text
+    from payments.payouts.services import _payout_email_text
 
     _, body = _payout_email_text(payout=new)  # the payout email's text (no recipients chosen here)
     assert "Refunds deducted in this payout (1):" in body and "-$20.00" in body
@@ -232,7 +232,7 @@ def test_dispute_marks_the_payment_and_blocks_refunds(
     stripe_server, deliver, account, team, advisor, manager
 ):
     from core.errors import Conflict
-    from payments.services.refunds import refund_create
+    from payments.refunds.services import refund_create
 
     p = paid_payment(stripe_server, account=account, team=team, advisor=advisor, amount=8_000)
     stripe_server.dispute(p.stripe_charge_id)

@@ -46,7 +46,7 @@ def test_other_organizations_payment_is_never_reconciled(client, world, admin_us
 
 def test_document_number_too_long_is_refused_with_the_field(client, world, manager):
     from core.errors import ApplicationError
-    from payments.services.reconciliation import payments_reconcile
+    from payments.tab.services import payments_reconcile
 
     with pytest.raises(ApplicationError) as exc:
         payments_reconcile(
@@ -57,7 +57,7 @@ def test_document_number_too_long_is_refused_with_the_field(client, world, manag
 
 def test_timeline_shows_history_and_messages_with_who(client, world, admin_user):
     from notifications.models import OutboundMessage
-    from payments.services.history import history_record
+    from payments.requests.history import history_record
 
     pay = world["payments"]["service_advisor"]
     req = pay.payment_request

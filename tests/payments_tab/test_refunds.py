@@ -6,7 +6,7 @@ from django.db import connection
 from core.errors import ApplicationError, Conflict, PermissionDenied
 from notifications.models import OutboundMessage
 from payments.models import Payment, PaymentRequestEvent, Refund
-from payments.services.refunds import payment_refundable_minor, refund_create
+from payments.refunds.services import payment_refundable_minor, refund_create
 from tests.payments_tab.emulator import connected_account, paid_payment
 
 
@@ -89,7 +89,7 @@ def test_refund_and_its_webhooks_make_one_refund(stripe_server, paid, manager, d
 @pytest.mark.django_db
 def test_webhook_before_our_answer_still_one_refund(stripe_server, paid, manager, deliver):
     """The refund.created event lands before we record Stripe's answer: matched by metadata."""
-    from payments.services.refunds import RefundUpdate, refund_apply
+    from payments.refunds.services import RefundUpdate, refund_apply
 
     refund = refund_create(payment_id=paid.pk, user=manager, amount_minor=3_000)
     Refund.objects.filter(pk=refund.pk).update(stripe_refund_id=None, status="pending")

@@ -8,7 +8,7 @@ from django.db import connection
 
 from customers.models import Customer
 from organizations.models import Role
-from payments.selectors import payments as sel
+from payments.tab import selectors as sel
 from tests.factories import CustomerFactory, TeamFactory, UserFactory
 from tests.payments_tab.conftest import make_payment
 

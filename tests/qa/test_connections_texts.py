@@ -3,7 +3,7 @@ on the Connections page. It must read as a sentence (unknown codes too)."""
 
 import pytest
 
-from payments.selectors.accounts import disabled_reason_in_words
+from payments.accounts.selectors import disabled_reason_in_words
 from tests.factories import StripeAccountFactory
 
 

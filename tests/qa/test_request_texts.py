@@ -8,7 +8,7 @@ from django.utils.html import escape
 
 from notifications.models import OutboundMessage
 from payments.models import PaymentRequestEvent
-from payments.services import requests as services
+from payments.requests import recording as services
 from tests.factories import StripeAccountFactory
 
 

@@ -7,7 +7,7 @@ import pytest
 
 from core.errors import Conflict
 from payments.models import PaymentRequest
-from payments.services import requests as services
+from payments.requests import recording as services
 from tests.factories import PaymentRequestFactory, StripeAccountFactory
 
 S = PaymentRequest.Status

@@ -4,7 +4,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from payments.webhooks.services import webhook_events_sync
+from payments.webhooks.pipeline import webhook_events_sync
 
 
 class Command(BaseCommand):

@@ -1,0 +1,124 @@
+"""The customer's pages: the hosted pay page, the return from Stripe Checkout, the receipt.
+Public (the unguessable token is the key); no card data ever reaches these views."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from core.errors import ApplicationError, NotFound
+from payments.accounts.selectors import stripe_account_customer_label
+from payments.models import Payment, PaymentRequest
+from payments.payment_settings.forms import PayAmountForm
+from payments.requests import recording as services
+
+S = PaymentRequest.Status
+
+
+def _major(minor: int) -> str:
+    whole, cents = divmod(int(minor), 100)
+    return f"{whole}.{cents:02d}"
+
+
+def _get_or_404(token: str) -> PaymentRequest:
+    try:
+        return services.payment_request_get_by_token(token=token)
+    except NotFound:
+        raise Http404("This payment link does not exist.")
+
+
+def _render_pay_page(
+    request,
+    payment_request: PaymentRequest,
+    *,
+    form=None,
+    error: str = "",
+    status: int = 200,
+    confirming=False,
+):
+    payments = list(
+        Payment.objects.filter(
+            payment_request=payment_request, status__in=("succeeded", "partially_refunded", "refunded")
+        ).order_by("occurred_at", "id")
+    )
+    context = {
+        "pr": payment_request,
+        "org": payment_request.organization,
+        # The same label the Connections page tells the admin customers will see.
+        "label": stripe_account_customer_label(payment_request.stripe_account)
+        if payment_request.stripe_account
+        else "Pay by card or in installments",
+        "payments": payments,
+        "form": form or PayAmountForm(initial={"amount": _major(payment_request.balance_minor)}),
+        "error": error,
+        "confirming": confirming,
+        "is_open": payment_request.status in services.OPEN_STATUSES,
+    }
+    return render(request, "payments/pay/page.html", context, status=status)
+
+
+@never_cache
+def pay_page(request, token: str):
+    try:
+        payment_request = services.payment_request_open(token=token)
+    except NotFound:
+        raise Http404("This payment link does not exist.")
+    return _render_pay_page(request, payment_request)
+
+
+@never_cache
+@require_POST
+def pay_checkout(request, token: str):
+    """The Pay button: create (or reuse) the Stripe Checkout Session and go there."""
+    payment_request = _get_or_404(token)
+    form = PayAmountForm(request.POST)
+    if not form.is_valid():
+        return _render_pay_page(request, payment_request, form=form, status=400)
+    try:
+        url = services.payment_request_checkout_start(
+            token=token, amount_minor=form.cleaned_data.get("amount")
+        )
+    except ApplicationError as exc:
+        fields = (exc.extra or {}).get("fields") or {}
+        if "amount" in fields:
+            form.add_error("amount", fields["amount"][0])
+            return _render_pay_page(request, _get_or_404(token), form=form, status=400)
+        return _render_pay_page(request, _get_or_404(token), error=exc.message, status=409)
+    return HttpResponseRedirect(url, status=303)
+
+
+@never_cache
+def pay_return(request, token: str):
+    """Stripe's success URL: confirm with Stripe (never trust the URL) and show the result."""
+    _get_or_404(token)
+    try:
+        services.payment_record_from_checkout_return(
+            token=token, session_id=request.GET.get("session_id", "")
+        )
+    except ApplicationError:
+        pass  # Stripe unreachable: the webhook will record it; the page says "processing"
+    payment_request = _get_or_404(token)
+    if payment_request.status not in (S.PAID, S.PARTIALLY_PAID):
+        return _render_pay_page(
+            request, payment_request, confirming=payment_request.status in services.OPEN_STATUSES
+        )
+    return HttpResponseRedirect(f"/pay/{token}/", status=303)
+
+
+@never_cache
+def pay_receipt(request, token: str, payment_id: int):
+    payment_request = _get_or_404(token)
+    payment = (
+        Payment.objects.filter(payment_request=payment_request, pk=payment_id)
+        .exclude(status="failed")
+        .first()
+    )
+    if payment is None:
+        raise Http404("No such receipt.")
+    return render(
+        request,
+        "payments/pay/receipt.html",
+        {"pr": payment_request, "org": payment_request.organization, "payment": payment},
+    )

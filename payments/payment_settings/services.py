@@ -1,0 +1,109 @@
+"""Admin tab: an organization's payment settings (message templates, reminder, limit) and its
+API tokens."""
+
+from __future__ import annotations
+
+import secrets
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from core.errors import ApplicationError, NotFound, PermissionDenied
+from core.money import format_minor
+from organizations import permissions
+from organizations.api_tokens.authentication import api_token_hash
+from organizations.models import ApiToken, Organization, User
+from payments.requests.messages import UNMATCHED_BRACE_MESSAGE, template_unknown_placeholders
+
+API_TOKEN_PREFIX = "tp_"
+
+
+@transaction.atomic
+def organization_payment_settings_update(
+    *,
+    user: User,
+    sms_template: str,
+    email_template: str,
+    reminders_enabled: bool,
+    reminder_hours_before_expiry: int,
+    max_payment_minor: int,
+) -> Organization:
+    if not permissions.can_manage_organization(user):
+        raise PermissionDenied("Only Admins change payment settings.")
+    organization = Organization.objects.select_for_update().get(pk=user.organization_id)
+    errors: dict[str, list[str]] = {}
+    for field, value in (("sms_template", sms_template), ("email_template", email_template)):
+        unknown = template_unknown_placeholders(value or "")
+        if unknown == ["{"]:
+            errors[field] = [UNMATCHED_BRACE_MESSAGE]
+        elif unknown:
+            errors[field] = ["Unknown placeholder(s): " + ", ".join("{" + u + "}" for u in unknown)]
+        elif value and "{link}" not in value:
+            errors[field] = ["The text must contain {link}, the pay link."]
+    if not 1 <= int(reminder_hours_before_expiry) <= settings.PAYMENT_REQUEST_LIFETIME_HOURS - 1:
+        errors["reminder_hours_before_expiry"] = [
+            f"Choose 1 to {settings.PAYMENT_REQUEST_LIFETIME_HOURS - 1} hours before expiry."
+        ]
+    platform_max = settings.DEFAULT_MAX_PAYMENT_MINOR
+    if not 50 <= int(max_payment_minor) <= platform_max:
+        errors["max_payment"] = [
+            f"Choose a limit from {format_minor(50, organization.currency)} to {format_minor(platform_max, organization.currency)}."
+        ]
+    if errors:
+        raise ApplicationError(next(iter(errors.values()))[0], extra={"fields": errors})
+    organization.sms_template = (sms_template or "").strip()
+    organization.email_template = (email_template or "").strip()
+    organization.reminders_enabled = bool(reminders_enabled)
+    organization.reminder_hours_before_expiry = int(reminder_hours_before_expiry)
+    organization.max_payment_minor = int(max_payment_minor)
+    organization.save(
+        update_fields=[
+            "sms_template",
+            "email_template",
+            "reminders_enabled",
+            "reminder_hours_before_expiry",
+            "max_payment_minor",
+        ]
+    )
+    return organization
+
+
+@transaction.atomic
+def api_token_create(*, user: User, name: str, acting_user: User) -> tuple[ApiToken, str]:
+    """Create a token; returns it with its secret, which is shown once and never stored."""
+    if not permissions.can_manage_api_tokens(user):
+        raise PermissionDenied("Only Admins manage API tokens.")
+    if acting_user.organization_id != user.organization_id or not acting_user.is_active:
+        raise ApplicationError(
+            "Choose an active person of your organization.",
+            extra={"fields": {"acting_user": ["Choose an active person of your organization."]}},
+        )
+    name = (name or "").strip()
+    if not name:
+        raise ApplicationError("Name the token.", extra={"fields": {"name": ["Name the token."]}})
+    secret = API_TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(
+        organization_id=user.organization_id,
+        name=name[:100],
+        prefix=secret[:10],
+        key_hash=api_token_hash(secret),
+        acting_user=acting_user,
+        created_by=user,
+    )
+    return token, secret
+
+
+@transaction.atomic
+def api_token_revoke(*, user: User, token_id: int) -> ApiToken:
+    if not permissions.can_manage_api_tokens(user):
+        raise PermissionDenied("Only Admins manage API tokens.")
+    token = (
+        ApiToken.objects.select_for_update().filter(organization_id=user.organization_id, pk=token_id).first()
+    )
+    if token is None:
+        raise NotFound("No such API token.")
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+    return token

@@ -1,0 +1,5 @@
+from django.urls import path
+
+from payments.payment_settings import views
+
+urlpatterns = [path("", views.payment_settings, name="payment-settings")]

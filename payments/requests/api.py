@@ -1,0 +1,354 @@
+"""REST API v1 for payment requests (HackSoft style: one API view per operation, nested
+Input/Output serializers, validate -> service -> serialize). Auth: organization-scoped API tokens
+(`Authorization: Bearer <token>`, acting as the token's user) or a signed-in session.
+Errors are always {"message": str, "extra": {...}}; field errors are in extra["fields"]."""
+
+from __future__ import annotations
+
+from django.db import IntegrityError
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_serializer
+from rest_framework import serializers, status
+from rest_framework.pagination import LimitOffsetPagination
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from core.errors import ApplicationError, Conflict
+from customers.models import Customer, Opportunity
+from organizations.api_tokens import schema as api_schema  # noqa: F401  (registers the token auth scheme)
+from payments.models import Payment, PaymentRequest
+from payments.requests import recording as services
+from payments.requests import selectors
+from payments.requests.messages import pay_link
+from teams.models import Team
+
+
+@extend_schema_serializer(component_name="Error")
+class ErrorSerializer(serializers.Serializer):
+    message = serializers.CharField()
+    extra = serializers.DictField()
+
+
+@extend_schema_serializer(component_name="PaymentAttempt")
+class PaymentOutputSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Payment
+        fields = [
+            "id",
+            "status",
+            "amount_minor",
+            "currency",
+            "fee_minor",
+            "refunded_minor",
+            "method",
+            "card_brand",
+            "card_last4",
+            "card_funding",
+            "failure_code",
+            "failure_message",
+            "occurred_at",
+        ]
+
+
+@extend_schema_serializer(component_name="PaymentRequest")
+class PaymentRequestOutputSerializer(serializers.ModelSerializer):
+    customer_id = serializers.IntegerField()
+    opportunity_id = serializers.IntegerField(allow_null=True)
+    team_id = serializers.IntegerField()
+    created_by = serializers.CharField(source="created_by.name")
+    resent_from_id = serializers.IntegerField(allow_null=True)
+    balance_minor = serializers.IntegerField()
+    pay_url = serializers.SerializerMethodField()
+    payments = PaymentOutputSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = PaymentRequest
+        fields = [
+            "id",
+            "status",
+            "amount_minor",
+            "currency",
+            "amount_paid_minor",
+            "balance_minor",
+            "description",
+            "reference",
+            "channel",
+            "allow_partial",
+            "customer_id",
+            "opportunity_id",
+            "team_id",
+            "created_by",
+            "resent_from_id",
+            "pay_url",
+            "created_at",
+            "sent_at",
+            "opened_at",
+            "expires_at",
+            "paid_at",
+            "cancelled_at",
+            "expired_at",
+            "payments",
+        ]
+
+    def get_pay_url(self, obj) -> str:
+        return pay_link(obj)
+
+
+@extend_schema_serializer(component_name="PaymentRequestPage")
+class PaymentRequestPageSerializer(serializers.Serializer):
+    count = serializers.IntegerField()
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    results = PaymentRequestOutputSerializer(many=True)
+
+
+def _serialize(request_obj: PaymentRequest) -> dict:
+    request_obj = (
+        PaymentRequest.objects.select_related("created_by")
+        .prefetch_related("payments")
+        .get(pk=request_obj.pk)
+    )
+    return PaymentRequestOutputSerializer(request_obj).data
+
+
+def _field_error(field: str, message: str) -> ApplicationError:
+    return ApplicationError(message, extra={"fields": {field: [message]}})
+
+
+class PaymentRequestCreateApi(APIView):
+    @extend_schema_serializer(component_name="PaymentRequestCreateInput")
+    class InputSerializer(serializers.Serializer):
+        customer_id = serializers.IntegerField(required=False)
+        opportunity_id = serializers.IntegerField(required=False, allow_null=True)
+        team_id = serializers.IntegerField(
+            required=False, allow_null=True, help_text="Defaults to your only payment-enabled team"
+        )
+        amount_minor = serializers.IntegerField(help_text="Integer minor units (cents): 12550 = $125.50")
+        currency = serializers.CharField(
+            required=False, help_text="USD or CAD: must be the organization's currency"
+        )
+        description = serializers.CharField(max_length=500)
+        reference = serializers.CharField(max_length=64, help_text="Invoice or contract number")
+        channel = serializers.ChoiceField(choices=PaymentRequest.Channel.values)
+        allow_partial = serializers.BooleanField(default=False)
+
+        def validate(self, attrs):
+            if not attrs.get("customer_id") and not attrs.get("opportunity_id"):
+                raise serializers.ValidationError({"customer_id": ["Give customer_id or opportunity_id."]})
+            return attrs
+
+    @extend_schema(
+        operation_id="payment_requests_create",
+        request=InputSerializer,
+        parameters=[
+            OpenApiParameter(
+                "Idempotency-Key",
+                str,
+                OpenApiParameter.HEADER,
+                required=False,
+                description="Retry-safe creation: the same key returns the same request; the same key with "
+                "a different body is refused with 409.",
+            )
+        ],
+        responses={
+            201: PaymentRequestOutputSerializer,
+            200: PaymentRequestOutputSerializer,
+            400: ErrorSerializer,
+            409: ErrorSerializer,
+        },
+    )
+    def post(self, request):
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        user = request.user
+        key = (request.headers.get("Idempotency-Key") or "").strip()
+        if len(key) > 255:
+            raise _field_error("Idempotency-Key", "Idempotency-Key must be at most 255 characters.")
+
+        opportunity = None
+        if data.get("opportunity_id"):
+            opportunity = Opportunity.objects.filter(
+                organization_id=user.organization_id, pk=data["opportunity_id"]
+            ).first()
+            if opportunity is None:
+                raise _field_error("opportunity_id", "No such opportunity in your organization.")
+        customer_id = data.get("customer_id") or opportunity.customer_id
+        customer = Customer.objects.filter(organization_id=user.organization_id, pk=customer_id).first()
+        if customer is None:
+            raise _field_error("customer_id", "No such customer in your organization.")
+        team = self._team(user=user, team_id=data.get("team_id"))
+        fields = {
+            "customer_id": customer.pk,
+            "opportunity_id": opportunity.pk if opportunity else None,
+            "team_id": team.pk if team else None,
+            "amount_minor": data["amount_minor"],
+            "currency": (data.get("currency") or user.organization.currency).upper(),
+            "description": data["description"].strip(),
+            "reference": data["reference"].strip(),
+            "channel": data["channel"],
+            "allow_partial": data["allow_partial"],
+        }
+        if key:
+            existing = self._existing(user=user, key=key, fields=fields)
+            if existing is not None:
+                return Response(_serialize(existing), status=status.HTTP_200_OK)
+        try:
+            created = services.payment_request_create(
+                user=user,
+                team=team,
+                customer=customer,
+                opportunity=opportunity,
+                amount_minor=data["amount_minor"],
+                currency=data.get("currency"),
+                description=data["description"],
+                reference=data["reference"],
+                channel=data["channel"],
+                allow_partial=data["allow_partial"],
+                api_idempotency_key=key,
+            )
+        except ApplicationError as exc:
+            fields_errors = (exc.extra or {}).get("fields")
+            if fields_errors:  # name the API's fields
+                renamed = {
+                    {
+                        "customer": "customer_id",
+                        "team": "team_id",
+                        "opportunity": "opportunity_id",
+                        "amount": "amount_minor",
+                    }.get(name, name): texts
+                    for name, texts in fields_errors.items()
+                }
+                raise ApplicationError(exc.message, extra={"fields": renamed})
+            raise
+        except IntegrityError:  # the same key at the same moment: the other request won
+            existing = self._existing(user=user, key=key, fields=fields) if key else None
+            if existing is None:
+                raise
+            return Response(_serialize(existing), status=status.HTTP_200_OK)
+        return Response(_serialize(created), status=status.HTTP_201_CREATED)
+
+    @staticmethod
+    def _team(*, user, team_id):
+        teams = Team.objects.filter(organization_id=user.organization_id, payments_enabled=True)
+        if team_id:
+            team = Team.objects.filter(organization_id=user.organization_id, pk=team_id).first()
+            if team is None:
+                raise _field_error("team_id", "No such team in your organization.")
+            return team
+        if not user.is_admin:
+            teams = teams.filter(members=user)
+        candidates = list(teams.order_by("name")[:2])
+        if len(candidates) == 1:
+            return candidates[0]
+        if not candidates:
+            raise _field_error("team_id", "The token's user is in no team with payments enabled.")
+        raise _field_error("team_id", "You are in several payment-enabled teams: give team_id.")
+
+    @staticmethod
+    def _existing(*, user, key: str, fields: dict) -> PaymentRequest | None:
+        existing = PaymentRequest.objects.filter(
+            organization_id=user.organization_id, api_idempotency_key=key
+        ).first()
+        if existing is None:
+            return None
+        stored = {name: getattr(existing, name) for name in fields}
+        different = sorted(name for name in fields if stored[name] != fields[name])
+        if different:
+            raise Conflict(
+                "This Idempotency-Key was already used with a different request body "
+                f"(differs in: {', '.join(different)}). Use a new key for a new request.",
+                extra={
+                    "fields": {
+                        name: ["Differs from the first request with this Idempotency-Key."]
+                        for name in different
+                    }
+                },
+            )
+        return existing
+
+
+class PaymentRequestListApi(APIView):
+    class Pagination(LimitOffsetPagination):
+        default_limit = 50
+        max_limit = 200
+
+    @extend_schema_serializer(component_name="PaymentRequestListFilters")
+    class FilterSerializer(serializers.Serializer):
+        status = serializers.ChoiceField(
+            choices=[*PaymentRequest.Status.values, "open"], required=False, help_text="A status, or 'open'"
+        )
+        customer_id = serializers.IntegerField(required=False)
+        reference = serializers.CharField(required=False)
+        mine = serializers.BooleanField(
+            required=False, default=False, help_text="Only requests the token's user sent"
+        )
+
+    @extend_schema(
+        operation_id="payment_requests_list",
+        parameters=[FilterSerializer],
+        responses={200: PaymentRequestPageSerializer, 400: ErrorSerializer},
+    )
+    def get(self, request):
+        filters = self.FilterSerializer(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        f = filters.validated_data
+        qs = selectors.payment_request_list(
+            user=request.user,
+            mine_only=f.get("mine", False),
+            status=f.get("status", ""),
+            customer_id=f.get("customer_id"),
+        )
+        if f.get("reference"):
+            qs = qs.filter(reference=f["reference"])
+        qs = qs.prefetch_related("payments")
+        paginator = self.Pagination()
+        page = paginator.paginate_queryset(qs, request, view=self)
+        return paginator.get_paginated_response(PaymentRequestOutputSerializer(page, many=True).data)
+
+
+class PaymentRequestDetailApi(APIView):
+    @extend_schema(
+        operation_id="payment_requests_retrieve",
+        responses={200: PaymentRequestOutputSerializer, 404: ErrorSerializer},
+    )
+    def get(self, request, pk: int):
+        payment_request = selectors.payment_request_get(user=request.user, pk=pk)
+        services.payment_request_expire_if_due(payment_request_id=payment_request.pk)  # expiry holds on read
+        return Response(_serialize(payment_request))
+
+
+class PaymentRequestCancelApi(APIView):
+    @extend_schema(
+        operation_id="payment_requests_cancel",
+        request=None,
+        responses={
+            200: PaymentRequestOutputSerializer,
+            403: ErrorSerializer,
+            404: ErrorSerializer,
+            409: ErrorSerializer,
+        },
+    )
+    def post(self, request, pk: int):
+        payment_request = selectors.payment_request_get(user=request.user, pk=pk)
+        cancelled = services.payment_request_cancel(payment_request_id=payment_request.pk, user=request.user)
+        return Response(_serialize(cancelled))
+
+
+class PaymentRequestResendApi(APIView):
+    @extend_schema(
+        operation_id="payment_requests_resend",
+        request=None,
+        description="Send an expired or cancelled request again, as a new request (201).",
+        responses={
+            201: PaymentRequestOutputSerializer,
+            400: ErrorSerializer,
+            404: ErrorSerializer,
+            409: ErrorSerializer,
+        },
+    )
+    def post(self, request, pk: int):
+        payment_request = selectors.payment_request_get(user=request.user, pk=pk)
+        new_request = services.payment_request_resend(
+            payment_request_id=payment_request.pk, user=request.user
+        )
+        return Response(_serialize(new_request), status=status.HTTP_201_CREATED)

@@ -1,0 +1,88 @@
+"""Celery tasks of payment requests. Thin: take ids, call a service, retry transient errors
+with back-off, safe to run twice."""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from celery import shared_task
+from django.utils import timezone
+
+from payments import gateway
+from payments.models import PaymentRequest
+from payments.requests import recording as request_services
+
+logger = logging.getLogger(__name__)
+
+BATCH_SIZE = 200
+SWEEP_TIME_BUDGET_SECONDS = 50  # the beat runs the sweep every 60 s
+
+
+def _backoff(retries: int) -> int:
+    return min(30 * 2**retries, 1800)
+
+
+@shared_task(name="payments.expire_overdue_requests", time_limit=120, soft_time_limit=100)
+def expire_overdue_requests_task() -> int:
+    """Mark open requests past their expiry as expired, in batches (each expiry also closes the
+    request's open Checkout Session through the gateway, in its own task)."""
+    started = time.monotonic()
+    expired = 0
+    while time.monotonic() - started < SWEEP_TIME_BUDGET_SECONDS:
+        ids = list(
+            PaymentRequest.objects.filter(
+                status__in=request_services.OPEN_STATUSES, expires_at__lte=timezone.now()
+            )
+            .order_by("expires_at", "id")
+            .values_list("pk", flat=True)[:BATCH_SIZE]
+        )
+        if not ids:
+            break
+        for pk in ids:
+            request = request_services.payment_request_expire_if_due(payment_request_id=pk)
+            expired += request.status == PaymentRequest.Status.EXPIRED
+        if len(ids) < BATCH_SIZE:
+            break
+    if expired:
+        logger.info("expired %s overdue payment requests", expired)
+    return expired
+
+
+@shared_task(name="payments.send_payment_reminders", time_limit=120, soft_time_limit=100)
+def send_payment_reminders_task() -> int:
+    """The one reminder before expiry, for every request where it is due now (the service
+    checks the organization's setting, the window and quiet hours)."""
+    now = timezone.now()
+    sent = 0
+    candidates = (
+        PaymentRequest.objects.filter(
+            status__in=(PaymentRequest.Status.SENT, PaymentRequest.Status.OPENED),
+            reminder_sent_at__isnull=True,
+            expires_at__gt=now,
+            organization__reminders_enabled=True,
+        )
+        .order_by("expires_at", "id")
+        .values_list("pk", flat=True)
+    )
+    for pk in candidates.iterator(chunk_size=BATCH_SIZE):
+        sent += request_services.payment_request_remind(payment_request_id=pk, now=now)
+    return sent
+
+
+@shared_task(
+    name="payments.checkout_session_expire", bind=True, max_retries=8, time_limit=60, soft_time_limit=50
+)
+def checkout_session_expire_task(self, payment_request_id: int, session_id: str) -> None:
+    try:
+        request_services.payment_request_checkout_session_expire(
+            payment_request_id=payment_request_id, session_id=session_id
+        )
+    except gateway.GatewayUnavailable as exc:
+        raise self.retry(exc=exc, countdown=_backoff(self.request.retries))
+
+
+@shared_task(name="payments.after_payment", bind=True, max_retries=6, time_limit=60, soft_time_limit=50)
+def payment_after_success_task(self, payment_id: int) -> None:
+    """Receipt to the customer, notification + email to the advisor (each once)."""
+    request_services.payment_after_success(payment_id=payment_id)

@@ -1,0 +1,195 @@
+"""Advisor pages of payment requests: new (form), detail, My payment requests, cancel, re-send.
+Thin: parse with a form, call a service, render."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db import IntegrityError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from core.errors import ApplicationError
+from customers.models import Customer, Opportunity
+from organizations import permissions
+from payments.models import PaymentRequest
+from payments.payment_settings.forms import PaymentRequestForm
+from payments.requests import recording as services
+from payments.requests import selectors
+from teams.models import Team
+
+FIELD_FOR_ERROR = {"customer": None, "opportunity": None, "currency": "amount"}
+
+
+def _requestable_teams(user):
+    teams = Team.objects.filter(organization_id=user.organization_id, payments_enabled=True)
+    if not user.is_admin:
+        teams = teams.filter(members=user)
+    return teams.order_by("name")
+
+
+def _apply_service_errors(form, error: ApplicationError) -> None:
+    fields = (error.extra or {}).get("fields") or {}
+    if not fields:
+        form.add_error(None, error.message)
+    for field, texts in fields.items():
+        target = FIELD_FOR_ERROR.get(field, field)
+        for text in texts:
+            form.add_error(target if target in form.fields else None, text)
+
+
+def _already_sent(*, user, key: str) -> PaymentRequest | None:
+    if not key:
+        return None
+    return PaymentRequest.objects.filter(
+        organization_id=user.organization_id, api_idempotency_key=key, created_by=user
+    ).first()
+
+
+@login_required
+def payment_request_new(request):
+    user = request.user
+    opportunity = None
+    source = request.GET if request.method == "GET" else request.POST
+    if source.get("opportunity") or request.GET.get("opportunity"):
+        opportunity_id = source.get("opportunity") or request.GET.get("opportunity")
+        if not str(opportunity_id).isdigit():
+            raise Http404
+        opportunity = get_object_or_404(
+            Opportunity.objects.select_related("customer"),
+            organization_id=user.organization_id,
+            pk=opportunity_id,
+        )
+        customer = opportunity.customer
+    else:
+        customer_id = source.get("customer") or request.GET.get("customer")
+        if not str(customer_id or "").isdigit():
+            raise Http404
+        customer = get_object_or_404(Customer, organization_id=user.organization_id, pk=customer_id)
+    teams = _requestable_teams(user)
+    if not teams.exists():
+        messages.error(request, "You are not in a team with payments enabled; ask an Admin.")
+        return redirect("customer-detail", customer_id=customer.pk)
+
+    initial = {"reference": opportunity.reference if opportunity else "", "channel": "sms"}
+    if opportunity:
+        initial["description"] = opportunity.title
+    form = PaymentRequestForm(request.POST or None, teams=teams, customer=customer, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        key = f"web-{data['submission_key']}" if data.get("submission_key") else ""
+        already = _already_sent(user=user, key=key)
+        if already is not None:
+            messages.info(request, f"This payment request was already sent to {customer.name}.")
+            return redirect("payment-request-detail", pk=already.pk)
+        try:
+            payment_request = services.payment_request_create(
+                user=user,
+                team=data["team"],
+                customer=customer,
+                opportunity=opportunity,
+                amount_minor=data["amount"],
+                description=data["description"],
+                reference=data["reference"],
+                channel=data["channel"],
+                allow_partial=data["allow_partial"],
+                api_idempotency_key=key,
+            )
+        except IntegrityError:  # the same form submitted twice at the same moment: the other won
+            already = _already_sent(user=user, key=key)
+            if already is None:
+                raise
+            messages.info(request, f"This payment request was already sent to {customer.name}.")
+            return redirect("payment-request-detail", pk=already.pk)
+        except ApplicationError as exc:
+            _apply_service_errors(form, exc)
+        else:
+            messages.success(request, f"Payment request sent to {customer.name}.")
+            return redirect("payment-request-detail", pk=payment_request.pk)
+    return render(
+        request,
+        "payments/requests/new.html",
+        {"form": form, "customer": customer, "opportunity": opportunity},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+def payment_request_list(request):
+    user = request.user
+    status = request.GET.get("status", "")
+    show_all = request.GET.get("all") == "1" and not user.is_advisor
+    qs = selectors.payment_request_list(
+        user=user, mine_only=not show_all, status=status, search=request.GET.get("q", "").strip()
+    )
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "payments/requests/list.html",
+        {
+            "page": page,
+            "status": status,
+            "show_all": show_all,
+            "filters": [
+                ("", "All"),
+                ("open", "Open"),
+                ("partially_paid", "Partially paid"),
+                ("paid", "Paid"),
+                ("expired", "Expired"),
+                ("cancelled", "Cancelled"),
+            ],
+            "q": request.GET.get("q", ""),
+        },
+    )
+
+
+@login_required
+def payment_request_detail(request, pk: int):
+    payment_request = selectors.payment_request_detail(user=request.user, pk=pk)
+    services.payment_request_expire_if_due(payment_request_id=payment_request.pk)
+    payment_request.refresh_from_db(fields=["status", "expired_at"])
+    return render(
+        request,
+        "payments/requests/detail.html",
+        {
+            "pr": payment_request,
+            "attempts": selectors.payment_request_attempts(payment_request=payment_request),
+            "can_cancel": payment_request.status in ("created", *services.OPEN_STATUSES)
+            and permissions.can_cancel_payment_request(request.user, payment_request),
+            "can_resend": payment_request.status
+            in (PaymentRequest.Status.EXPIRED, PaymentRequest.Status.CANCELLED)
+            and not payment_request.resends.exclude(
+                status__in=(PaymentRequest.Status.EXPIRED, PaymentRequest.Status.CANCELLED)
+            ).exists(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def payment_request_cancel(request, pk: int):
+    payment_request = selectors.payment_request_get(user=request.user, pk=pk)
+    try:
+        services.payment_request_cancel(payment_request_id=payment_request.pk, user=request.user)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "Payment request cancelled; the link no longer works.")
+    return redirect("payment-request-detail", pk=payment_request.pk)
+
+
+@login_required
+@require_POST
+def payment_request_resend(request, pk: int):
+    payment_request = selectors.payment_request_get(user=request.user, pk=pk)
+    try:
+        new_request = services.payment_request_resend(
+            payment_request_id=payment_request.pk, user=request.user
+        )
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        return redirect("payment-request-detail", pk=payment_request.pk)
+    messages.success(request, f"Sent again as a new request to {new_request.customer.name}.")
+    return redirect("payment-request-detail", pk=new_request.pk)

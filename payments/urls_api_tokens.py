@@ -1,8 +1,0 @@
-from django.urls import path
-
-from payments import views_admin as views
-
-urlpatterns = [
-    path("", views.api_tokens, name="api-tokens"),
-    path("<int:pk>/revoke/", views.api_token_revoke, name="api-token-revoke"),
-]

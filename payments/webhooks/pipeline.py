@@ -1,0 +1,181 @@
+"""The webhook pipeline: store each Stripe event once, then process it in a task.
+
+Verification happens in the view (gateway.webhook_event_verify) before anything is stored.
+Processing is idempotent: an event already SUCCEEDED or IGNORED is not processed again unless an
+operator re-runs it; handlers themselves never move a record backwards.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import traceback
+from datetime import timedelta
+
+from django.db import IntegrityError, models, transaction
+from django.utils import timezone
+
+from payments import gateway
+from payments.models import StripeAccount, WebhookEvent
+from payments.webhooks.routes import handler_for
+
+logger = logging.getLogger(__name__)
+
+SYNC_WINDOW_SECONDS = 3 * 24 * 3600  # Stripe keeps events 30 days; we look back 3.
+
+
+STUCK_AFTER_SECONDS = 5 * 60  # a PENDING event this old was never picked up (broker down?)
+MAX_TRANSIENT_ATTEMPTS = 10
+
+
+def _send_to_queue(webhook_event_id: int, force: bool = False) -> None:
+    from payments.webhooks.tasks import webhook_event_process_task
+
+    try:
+        webhook_event_process_task.delay(webhook_event_id, force=force)
+    except Exception:  # the broker is down: the event is stored, the sync job will queue it again
+        logger.exception(
+            "Could not queue Stripe event %s; the missed-event sync will retry", webhook_event_id
+        )
+
+
+def _queue_processing(webhook_event_id: int, force: bool = False) -> None:
+    transaction.on_commit(lambda: _send_to_queue(webhook_event_id, force))
+
+
+@transaction.atomic
+def webhook_event_store(
+    *, event: dict, source: str = WebhookEvent.Source.WEBHOOK, account: str = ""
+) -> tuple[WebhookEvent, bool]:
+    """Store a verified event once (unique on its id) and queue its processing on commit.
+    Returns (event, created); a duplicate returns the stored row and queues nothing."""
+    stripe_id = event["id"]
+    existing = WebhookEvent.objects.filter(stripe_id=stripe_id).first()
+    if existing:
+        if existing.status == WebhookEvent.Status.PENDING and _is_stuck(existing):
+            _queue_processing(existing.pk)  # stored earlier but never processed
+        return existing, False
+    try:
+        with transaction.atomic():
+            webhook_event = WebhookEvent.objects.create(
+                stripe_id=stripe_id,
+                account=(event.get("account") or account or "")[:64],
+                type=event.get("type", "")[:100],
+                api_version=(event.get("api_version") or "")[:40],
+                created=int(event.get("created") or 0),
+                livemode=bool(event.get("livemode")),
+                payload=event,
+                source=source,
+            )
+    except IntegrityError:  # the same event arrived twice at the same moment
+        return WebhookEvent.objects.get(stripe_id=stripe_id), False
+    _queue_processing(webhook_event.pk)
+    return webhook_event, True
+
+
+def _is_stuck(webhook_event: WebhookEvent) -> bool:
+    return (timezone.now() - webhook_event.received_at).total_seconds() > STUCK_AFTER_SECONDS
+
+
+def webhook_event_process(*, webhook_event_id: int, force: bool = False) -> WebhookEvent:
+    """Run the handler for the event's type. PENDING/FAILED -> PROCESSING -> SUCCEEDED, IGNORED
+    (no handler) or FAILED (error kept). Done events are skipped unless `force`.
+    Transient gateway errors are re-raised after being recorded, so the task retries."""
+    with transaction.atomic():
+        webhook_event = WebhookEvent.objects.select_for_update().get(pk=webhook_event_id)
+        done = (WebhookEvent.Status.SUCCEEDED, WebhookEvent.Status.IGNORED)
+        if webhook_event.status in done and not force:
+            return webhook_event
+        handler = handler_for(webhook_event.type)
+        webhook_event.attempts += 1
+        if handler is None:
+            webhook_event.status = WebhookEvent.Status.IGNORED
+            webhook_event.error = ""
+            webhook_event.processed_at = timezone.now()
+            webhook_event.save()
+            logger.info(
+                "Stripe event %s (%s) has no handler: ignored", webhook_event.stripe_id, webhook_event.type
+            )
+            return webhook_event
+        webhook_event.status = WebhookEvent.Status.PROCESSING
+        webhook_event.save(update_fields=["status", "attempts"])
+        data_object = (webhook_event.payload.get("data") or {}).get("object") or {}
+        transient: Exception | None = None
+        try:
+            with transaction.atomic():
+                handler(webhook_event, data_object)
+        except gateway.GatewayUnavailable as exc:
+            transient = exc
+            webhook_event.status = WebhookEvent.Status.FAILED
+            webhook_event.error = f"Transient: {exc.message}"
+        except Exception as exc:
+            logger.exception("Stripe event %s (%s) failed", webhook_event.stripe_id, webhook_event.type)
+            webhook_event.status = WebhookEvent.Status.FAILED
+            webhook_event.error = "".join(traceback.format_exception_only(exc)).strip()[:2000]
+        else:
+            webhook_event.status = WebhookEvent.Status.SUCCEEDED
+            webhook_event.error = ""
+        webhook_event.processed_at = timezone.now()
+        webhook_event.save()
+    if transient is not None:
+        raise transient
+    return webhook_event
+
+
+def webhook_events_rerun(*, webhook_event_ids: list[int]) -> int:
+    """Operator action: process the events again (after a fix), whatever their status."""
+    ids = list(WebhookEvent.objects.filter(pk__in=webhook_event_ids).values_list("pk", flat=True))
+    with transaction.atomic():
+        WebhookEvent.objects.filter(pk__in=ids).update(status=WebhookEvent.Status.PENDING)
+        for pk in ids:
+            _queue_processing(pk, force=True)
+    return len(ids)
+
+
+def webhook_events_requeue_stuck() -> int:
+    """Queue again the events stored but never processed (the broker was down when they arrived)
+    and those whose transient failures (Stripe unreachable) outlived the task's retries."""
+    cutoff = timezone.now() - timedelta(seconds=STUCK_AFTER_SECONDS)
+    stuck = WebhookEvent.objects.filter(received_at__lt=cutoff).filter(
+        models.Q(status=WebhookEvent.Status.PENDING)
+        | models.Q(
+            status=WebhookEvent.Status.FAILED,
+            error__startswith="Transient:",
+            attempts__lt=MAX_TRANSIENT_ATTEMPTS,
+        )
+    )
+    ids = list(stuck.values_list("pk", flat=True)[:500])
+    with transaction.atomic():
+        for pk in ids:
+            _queue_processing(pk)
+    return len(ids)
+
+
+def webhook_events_sync(*, since: int | None = None) -> dict[str, int]:
+    """Missed events: list recent events from Stripe (the platform and every connected account
+    that is not disconnected) and store + process any we have not stored yet."""
+    created_gte = since if since is not None else int(time.time()) - SYNC_WINDOW_SECONDS
+    counts = {"listed": 0, "stored": 0, "requeued": webhook_events_requeue_stuck()}
+    sources: list[str | None] = [None]
+    sources += list(
+        StripeAccount.objects.filter(disconnected_at__isnull=True).values_list("stripe_id", flat=True)
+    )
+    for account_id in sources:
+        events = gateway.events_list(account_id=account_id, created_gte=created_gte)
+        counts["listed"] += len(events)
+        known = set(
+            WebhookEvent.objects.filter(stripe_id__in=[e["id"] for e in events]).values_list(
+                "stripe_id", flat=True
+            )
+        )
+        # Oldest first, like a delivery in order would have been.
+        for event in sorted(events, key=lambda e: e.get("created") or 0):
+            if event["id"] in known:
+                continue
+            _, created = webhook_event_store(
+                event=event, source=WebhookEvent.Source.SYNC, account=account_id or ""
+            )
+            counts["stored"] += int(created)
+    if counts["stored"]:
+        logger.info("Missed-event sync stored %s of %s listed events", counts["stored"], counts["listed"])
+    return counts
