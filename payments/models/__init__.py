@@ -1,19 +1,22 @@
-"""The payments app's models, one module per topic; import them from here (`from payments.models
-import Payment`), as migrations do (0001 names `payments.models.new_pay_token`)."""
+"""The payments app's models, one module per topic. Import them from here (`from payments.models
+import Payment`), as the migrations do (0001 names `payments.models.new_pay_token`).
 
-from payments.models.payments import (
-    Payment,
-    PaymentDisplayStatus,
-    PaymentRequest,
-    PaymentRequestEvent,
-    Payout,
-    PayoutEmailRecipient,
-    Refund,
-    ReportRun,
-    StripeAccount,
-    WebhookEvent,
-    new_pay_token,
-)
+    accounts.py        StripeAccount (a dealership's connected Stripe account)
+    webhook_events.py  WebhookEvent (every Stripe event received, stored once)
+    requests.py        PaymentRequest, PaymentRequestEvent (its append-only history), new_pay_token
+    payments.py        Payment (one charge attempt), PaymentDisplayStatus
+    refunds.py         Refund
+    payouts.py         Payout, PayoutEmailRecipient
+    reports.py         ReportRun
+"""
+
+from payments.models.accounts import StripeAccount
+from payments.models.payments import Payment, PaymentDisplayStatus
+from payments.models.payouts import Payout, PayoutEmailRecipient
+from payments.models.refunds import Refund
+from payments.models.reports import ReportRun
+from payments.models.requests import PaymentRequest, PaymentRequestEvent, new_pay_token
+from payments.models.webhook_events import WebhookEvent
 
 __all__ = [
     "Payment",

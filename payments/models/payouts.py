@@ -1,0 +1,43 @@
+"""Payouts Stripe made to a dealership's bank, and who is emailed about them."""
+
+from django.conf import settings
+from django.db import models
+
+from payments.models.accounts import StripeAccount
+
+
+class Payout(models.Model):
+    organization = models.ForeignKey(
+        "organizations.Organization", on_delete=models.PROTECT, related_name="payouts"
+    )
+    stripe_account = models.ForeignKey(StripeAccount, on_delete=models.PROTECT, related_name="payouts")
+    stripe_payout_id = models.CharField(max_length=255, unique=True)
+    amount_minor = models.BigIntegerField()
+    currency = models.CharField(max_length=3)
+    status = models.CharField(max_length=20)  # paid, failed, pending, in_transit, canceled
+    arrival_date = models.DateField(null=True, blank=True)
+    failure_message = models.CharField(max_length=300, blank=True)
+    last_event_created = models.BigIntegerField(default=0)
+    notified_status = models.CharField(
+        max_length=20, blank=True, help_text="status the payout email went out for"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-arrival_date", "-id"]
+
+
+class PayoutEmailRecipient(models.Model):
+    """A person of the organization who gets an email when a payout is paid or fails."""
+
+    organization = models.ForeignKey(
+        "organizations.Organization", on_delete=models.CASCADE, related_name="payout_email_recipients"
+    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "user"], name="unique_payout_email_recipient")
+        ]

@@ -1,0 +1,57 @@
+"""A refund of (part of) a payment."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from payments.models.payments import Payment
+
+
+class Refund(models.Model):
+    """Written before Stripe is called; `idempotency_key` is derived from its id so a retry
+    never refunds twice."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        SUCCEEDED = "succeeded", "Succeeded"
+        FAILED = "failed", "Failed"
+        CANCELED = "canceled", "Canceled"
+        REQUIRES_ACTION = "requires_action", "Requires action"
+
+    class Reason(models.TextChoices):
+        REQUESTED_BY_CUSTOMER = "requested_by_customer", "Requested by customer"
+        DUPLICATE = "duplicate", "Duplicate"
+        FRAUDULENT = "fraudulent", "Fraudulent"
+
+    organization = models.ForeignKey(
+        "organizations.Organization", on_delete=models.PROTECT, related_name="refunds"
+    )
+    payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="refunds")
+    amount_minor = models.PositiveBigIntegerField()
+    currency = models.CharField(max_length=3)
+    reason = models.CharField(max_length=30, choices=Reason.choices, default=Reason.REQUESTED_BY_CUSTOMER)
+    note = models.CharField(max_length=300, blank=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
+    stripe_refund_id = models.CharField(max_length=255, null=True, blank=True, unique=True)
+    # The payout that settled it (from the payout's balance transactions): often a later one than
+    # its payment's, so a payout's report counts each refund once, where Stripe deducted it.
+    payout = models.ForeignKey(
+        "Payout", null=True, blank=True, on_delete=models.SET_NULL, related_name="refunds"
+    )
+    failure_reason = models.CharField(max_length=200, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    customer_notified_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the customer's refund notice was queued (sent once)"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [models.CheckConstraint(condition=Q(amount_minor__gt=0), name="refund_amount_positive")]
+
+    @property
+    def idempotency_key(self) -> str:
+        return f"refund-{self.pk}"
