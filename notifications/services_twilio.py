@@ -52,7 +52,7 @@ def sms_status_apply(*, provider_id: str, twilio_status: str, error_code: str = 
             message.error = f"Twilio error {error_code}"[:2000]
         message.save(update_fields=["status", "status_updated_at", "error"])
         if message.payment_request_id and status in (M.DELIVERED, M.UNDELIVERED, M.FAILED):
-            from payments.requests.recording import payment_request_delivery_recorded
+            from payments.requests.history import payment_request_delivery_recorded
 
             payment_request_delivery_recorded(
                 payment_request_id=message.payment_request_id,

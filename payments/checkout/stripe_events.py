@@ -11,12 +11,9 @@ from __future__ import annotations
 import logging
 from datetime import UTC, datetime
 
+from payments.checkout.session import payment_request_checkout_session_expired
 from payments.models import WebhookEvent
-from payments.requests.recording import (
-    FailedAttempt,
-    payment_record_from_intent,
-    payment_request_checkout_session_expired,
-)
+from payments.requests.recording import FailedAttempt, payment_record_from_intent
 from payments.webhooks.routes import webhook_handler
 
 logger = logging.getLogger(__name__)

@@ -10,9 +10,15 @@ from django.views.decorators.http import require_POST
 
 from core.errors import ApplicationError, NotFound
 from payments.accounts.selectors import stripe_account_customer_label
+from payments.checkout.session import (
+    payment_record_from_checkout_return,
+    payment_request_checkout_start,
+    payment_request_get_by_token,
+    payment_request_open,
+)
 from payments.models import Payment, PaymentRequest
 from payments.payment_settings.forms import PayAmountForm
-from payments.requests import recording as services
+from payments.requests.states import OPEN_STATUSES
 
 S = PaymentRequest.Status
 
@@ -24,7 +30,7 @@ def _major(minor: int) -> str:
 
 def _get_or_404(token: str) -> PaymentRequest:
     try:
-        return services.payment_request_get_by_token(token=token)
+        return payment_request_get_by_token(token=token)
     except NotFound:
         raise Http404("This payment link does not exist.")
 
@@ -54,7 +60,7 @@ def _render_pay_page(
         "form": form or PayAmountForm(initial={"amount": _major(payment_request.balance_minor)}),
         "error": error,
         "confirming": confirming,
-        "is_open": payment_request.status in services.OPEN_STATUSES,
+        "is_open": payment_request.status in OPEN_STATUSES,
     }
     return render(request, "payments/pay/page.html", context, status=status)
 
@@ -62,7 +68,7 @@ def _render_pay_page(
 @never_cache
 def pay_page(request, token: str):
     try:
-        payment_request = services.payment_request_open(token=token)
+        payment_request = payment_request_open(token=token)
     except NotFound:
         raise Http404("This payment link does not exist.")
     return _render_pay_page(request, payment_request)
@@ -77,9 +83,7 @@ def pay_checkout(request, token: str):
     if not form.is_valid():
         return _render_pay_page(request, payment_request, form=form, status=400)
     try:
-        url = services.payment_request_checkout_start(
-            token=token, amount_minor=form.cleaned_data.get("amount")
-        )
+        url = payment_request_checkout_start(token=token, amount_minor=form.cleaned_data.get("amount"))
     except ApplicationError as exc:
         fields = (exc.extra or {}).get("fields") or {}
         if "amount" in fields:
@@ -94,16 +98,12 @@ def pay_return(request, token: str):
     """Stripe's success URL: confirm with Stripe (never trust the URL) and show the result."""
     _get_or_404(token)
     try:
-        services.payment_record_from_checkout_return(
-            token=token, session_id=request.GET.get("session_id", "")
-        )
+        payment_record_from_checkout_return(token=token, session_id=request.GET.get("session_id", ""))
     except ApplicationError:
         pass  # Stripe unreachable: the webhook will record it; the page says "processing"
     payment_request = _get_or_404(token)
     if payment_request.status not in (S.PAID, S.PARTIALLY_PAID):
-        return _render_pay_page(
-            request, payment_request, confirming=payment_request.status in services.OPEN_STATUSES
-        )
+        return _render_pay_page(request, payment_request, confirming=payment_request.status in OPEN_STATUSES)
     return HttpResponseRedirect(f"/pay/{token}/", status=303)
 
 

@@ -16,9 +16,10 @@ from core.errors import ApplicationError, Conflict
 from customers.models import Customer, Opportunity
 from organizations.api_tokens import schema as api_schema  # noqa: F401  (registers the token auth scheme)
 from payments.models import Payment, PaymentRequest
-from payments.requests import recording as services
 from payments.requests import selectors
+from payments.requests.expiry import payment_request_expire_if_due
 from payments.requests.messages import pay_link
+from payments.requests.sending import payment_request_cancel, payment_request_create, payment_request_resend
 from teams.models import Team
 
 
@@ -193,7 +194,7 @@ class PaymentRequestCreateApi(APIView):
             if existing is not None:
                 return Response(_serialize(existing), status=status.HTTP_200_OK)
         try:
-            created = services.payment_request_create(
+            created = payment_request_create(
                 user=user,
                 team=team,
                 customer=customer,
@@ -313,7 +314,7 @@ class PaymentRequestDetailApi(APIView):
     )
     def get(self, request, pk: int):
         payment_request = selectors.payment_request_get(user=request.user, pk=pk)
-        services.payment_request_expire_if_due(payment_request_id=payment_request.pk)  # expiry holds on read
+        payment_request_expire_if_due(payment_request_id=payment_request.pk)  # expiry holds on read
         return Response(_serialize(payment_request))
 
 
@@ -330,7 +331,7 @@ class PaymentRequestCancelApi(APIView):
     )
     def post(self, request, pk: int):
         payment_request = selectors.payment_request_get(user=request.user, pk=pk)
-        cancelled = services.payment_request_cancel(payment_request_id=payment_request.pk, user=request.user)
+        cancelled = payment_request_cancel(payment_request_id=payment_request.pk, user=request.user)
         return Response(_serialize(cancelled))
 
 
@@ -348,7 +349,5 @@ class PaymentRequestResendApi(APIView):
     )
     def post(self, request, pk: int):
         payment_request = selectors.payment_request_get(user=request.user, pk=pk)
-        new_request = services.payment_request_resend(
-            payment_request_id=payment_request.pk, user=request.user
-        )
+        new_request = payment_request_resend(payment_request_id=payment_request.pk, user=request.user)
         return Response(_serialize(new_request), status=status.HTTP_201_CREATED)

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from payments.models import PaymentRequestEvent
+from payments.models import PaymentRequest, PaymentRequestEvent
 
 if TYPE_CHECKING:
     from organizations.models import User
-    from payments.models import Payment, PaymentRequest
+    from payments.models import Payment
 
 
 def history_record(
@@ -37,4 +37,20 @@ def history_record(
         actor_label=actor_label or (actor.name if actor else "system"),
         message=message[:300],
         data=data or {},
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Delivery status (Twilio callbacks) on the request's history
+# ---------------------------------------------------------------------------------------------
+def payment_request_delivery_recorded(
+    *, payment_request_id: int, message_id: int, status: str, error: str = ""
+) -> None:
+    request = PaymentRequest.objects.get(pk=payment_request_id)
+    history_record(
+        payment_request=request,
+        kind=status,  # delivered | undelivered | failed
+        actor_label="twilio",
+        message=f"SMS {status}" + (f": {error}" if error else ""),
+        data={"message_id": message_id},
     )

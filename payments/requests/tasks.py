@@ -11,7 +11,10 @@ from django.utils import timezone
 
 from payments import gateway
 from payments.models import PaymentRequest
-from payments.requests import recording as request_services
+from payments.requests.after_payment import payment_after_success
+from payments.requests.expiry import payment_request_checkout_session_expire, payment_request_expire_if_due
+from payments.requests.reminders import payment_request_remind
+from payments.requests.states import OPEN_STATUSES
 
 logger = logging.getLogger(__name__)
 
@@ -31,16 +34,14 @@ def expire_overdue_requests_task() -> int:
     expired = 0
     while time.monotonic() - started < SWEEP_TIME_BUDGET_SECONDS:
         ids = list(
-            PaymentRequest.objects.filter(
-                status__in=request_services.OPEN_STATUSES, expires_at__lte=timezone.now()
-            )
+            PaymentRequest.objects.filter(status__in=OPEN_STATUSES, expires_at__lte=timezone.now())
             .order_by("expires_at", "id")
             .values_list("pk", flat=True)[:BATCH_SIZE]
         )
         if not ids:
             break
         for pk in ids:
-            request = request_services.payment_request_expire_if_due(payment_request_id=pk)
+            request = payment_request_expire_if_due(payment_request_id=pk)
             expired += request.status == PaymentRequest.Status.EXPIRED
         if len(ids) < BATCH_SIZE:
             break
@@ -66,7 +67,7 @@ def send_payment_reminders_task() -> int:
         .values_list("pk", flat=True)
     )
     for pk in candidates.iterator(chunk_size=BATCH_SIZE):
-        sent += request_services.payment_request_remind(payment_request_id=pk, now=now)
+        sent += payment_request_remind(payment_request_id=pk, now=now)
     return sent
 
 
@@ -75,9 +76,7 @@ def send_payment_reminders_task() -> int:
 )
 def checkout_session_expire_task(self, payment_request_id: int, session_id: str) -> None:
     try:
-        request_services.payment_request_checkout_session_expire(
-            payment_request_id=payment_request_id, session_id=session_id
-        )
+        payment_request_checkout_session_expire(payment_request_id=payment_request_id, session_id=session_id)
     except gateway.GatewayUnavailable as exc:
         raise self.retry(exc=exc, countdown=_backoff(self.request.retries))
 
@@ -85,4 +84,4 @@ def checkout_session_expire_task(self, payment_request_id: int, session_id: str)
 @shared_task(name="payments.after_payment", bind=True, max_retries=6, time_limit=60, soft_time_limit=50)
 def payment_after_success_task(self, payment_id: int) -> None:
     """Receipt to the customer, notification + email to the advisor (each once)."""
-    request_services.payment_after_success(payment_id=payment_id)
+    payment_after_success(payment_id=payment_id)

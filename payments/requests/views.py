@@ -16,8 +16,7 @@ from customers.models import Customer, Opportunity
 from organizations import permissions
 from payments.models import PaymentRequest
 from payments.payment_settings.forms import PaymentRequestForm
-from payments.requests import recording as services
-from payments.requests import selectors
+from payments.requests import expiry, selectors, sending, states
 from teams.models import Team
 
 FIELD_FOR_ERROR = {"customer": None, "opportunity": None, "currency": "amount"}
@@ -85,7 +84,7 @@ def payment_request_new(request):
             messages.info(request, f"This payment request was already sent to {customer.name}.")
             return redirect("payment-request-detail", pk=already.pk)
         try:
-            payment_request = services.payment_request_create(
+            payment_request = sending.payment_request_create(
                 user=user,
                 team=data["team"],
                 customer=customer,
@@ -148,7 +147,7 @@ def payment_request_list(request):
 @login_required
 def payment_request_detail(request, pk: int):
     payment_request = selectors.payment_request_detail(user=request.user, pk=pk)
-    services.payment_request_expire_if_due(payment_request_id=payment_request.pk)
+    expiry.payment_request_expire_if_due(payment_request_id=payment_request.pk)
     payment_request.refresh_from_db(fields=["status", "expired_at"])
     return render(
         request,
@@ -156,7 +155,7 @@ def payment_request_detail(request, pk: int):
         {
             "pr": payment_request,
             "attempts": selectors.payment_request_attempts(payment_request=payment_request),
-            "can_cancel": payment_request.status in ("created", *services.OPEN_STATUSES)
+            "can_cancel": payment_request.status in ("created", *states.OPEN_STATUSES)
             and permissions.can_cancel_payment_request(request.user, payment_request),
             "can_resend": payment_request.status
             in (PaymentRequest.Status.EXPIRED, PaymentRequest.Status.CANCELLED)
@@ -172,7 +171,7 @@ def payment_request_detail(request, pk: int):
 def payment_request_cancel(request, pk: int):
     payment_request = selectors.payment_request_get(user=request.user, pk=pk)
     try:
-        services.payment_request_cancel(payment_request_id=payment_request.pk, user=request.user)
+        sending.payment_request_cancel(payment_request_id=payment_request.pk, user=request.user)
     except ApplicationError as exc:
         messages.error(request, exc.message)
     else:
@@ -185,9 +184,7 @@ def payment_request_cancel(request, pk: int):
 def payment_request_resend(request, pk: int):
     payment_request = selectors.payment_request_get(user=request.user, pk=pk)
     try:
-        new_request = services.payment_request_resend(
-            payment_request_id=payment_request.pk, user=request.user
-        )
+        new_request = sending.payment_request_resend(payment_request_id=payment_request.pk, user=request.user)
     except ApplicationError as exc:
         messages.error(request, exc.message)
         return redirect("payment-request-detail", pk=payment_request.pk)

@@ -258,7 +258,7 @@ def test_a_declined_attempt_shows_what_became_of_its_request(
 ):
     """The failed attempt's status on the Payments tab follows its request through the state
     machine: expired by the sweep, or cancelled by the advisor."""
-    from payments.requests.recording import payment_request_cancel
+    from payments.requests.sending import payment_request_cancel
     from payments.requests.tasks import expire_overdue_requests_task
 
     pr = send_request(client, advisor, customer, team, channel="sms")
@@ -361,7 +361,7 @@ def test_sweep_expires_request_and_its_checkout_session(
     ],
 )
 def test_afterpay_limits_from_stripe_docs(country, currency, amount, afterpay):
-    from payments.requests.recording import payment_methods_for
+    from payments.checkout.session import payment_methods_for
     from tests.factories import OrganizationFactory, PaymentRequestFactory, StripeAccountFactory
 
     org = OrganizationFactory.build(country=country, currency=currency)

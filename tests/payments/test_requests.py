@@ -10,7 +10,9 @@ from core.errors import ApplicationError, Conflict
 from notifications.models import OutboundMessage
 from payments.models import PaymentRequest, PaymentRequestEvent
 from payments.requests import messages as texts
-from payments.requests import recording as services
+from payments.requests.reminders import payment_request_remind
+from payments.requests.sending import payment_request_cancel, payment_request_create, payment_request_resend
+from payments.requests.states import PAYMENT_KIND, TRANSITIONS, payment_request_can_move, payment_request_move
 from payments.requests.tasks import expire_overdue_requests_task, send_payment_reminders_task
 from tests.factories import (
     CustomerFactory,
@@ -42,7 +44,7 @@ def create(advisor, team, customer, **kw):
         allow_partial=False,
     )
     args.update(kw)
-    return services.payment_request_create(**args)
+    return payment_request_create(**args)
 
 
 def nothing_saved():
@@ -196,12 +198,12 @@ def test_other_organizations_customer_is_refused(advisor, team, account):
 
 # --- the state table ------------------------------------------------------------------------------
 def test_state_table_is_what_the_docs_say():
-    allowed = {(a, b) for a, targets in services.TRANSITIONS.items() for b in targets}
+    allowed = {(a, b) for a, targets in TRANSITIONS.items() for b in targets}
     assert (S.CREATED, S.SENT) in allowed
     assert (S.SENT, S.OPENED) in allowed
     assert (S.OPENED, S.PAID) in allowed and (S.OPENED, S.PARTIALLY_PAID) in allowed
     assert (S.PARTIALLY_PAID, S.PAID) in allowed
-    assert services.TRANSITIONS[S.PAID] == frozenset()
+    assert TRANSITIONS[S.PAID] == frozenset()
     # never backwards
     for later, earlier in [
         (S.OPENED, S.SENT),
@@ -209,23 +211,19 @@ def test_state_table_is_what_the_docs_say():
         (S.PARTIALLY_PAID, S.OPENED),
         (S.SENT, S.CREATED),
     ]:
-        assert not services.payment_request_can_move(from_status=later, to_status=earlier)
+        assert not payment_request_can_move(from_status=later, to_status=earlier)
     # final states move only when a succeeded payment is recorded
     for final in (S.CANCELLED, S.EXPIRED):
-        assert not services.payment_request_can_move(from_status=final, to_status=S.PAID, kind="opened")
-        assert services.payment_request_can_move(
-            from_status=final, to_status=S.PAID, kind=services.PAYMENT_KIND
-        )
-        assert not services.payment_request_can_move(
-            from_status=final, to_status=S.OPENED, kind=services.PAYMENT_KIND
-        )
+        assert not payment_request_can_move(from_status=final, to_status=S.PAID, kind="opened")
+        assert payment_request_can_move(from_status=final, to_status=S.PAID, kind=PAYMENT_KIND)
+        assert not payment_request_can_move(from_status=final, to_status=S.OPENED, kind=PAYMENT_KIND)
 
 
 @pytest.mark.django_db
 def test_move_refuses_a_bad_move_and_writes_nothing():
     pr = PaymentRequestFactory(status=S.PAID)
     with pytest.raises(Conflict):
-        services.payment_request_move(payment_request_id=pr.pk, to_status=S.CANCELLED, kind="cancelled")
+        payment_request_move(payment_request_id=pr.pk, to_status=S.CANCELLED, kind="cancelled")
     pr.refresh_from_db()
     assert pr.status == S.PAID and not PaymentRequestEvent.objects.exists()
 
@@ -290,10 +288,10 @@ def test_organization_sms_template_with_placeholders(advisor, team, customer, ac
 @pytest.mark.django_db
 def test_cancel_while_open_then_not_again(advisor, team, customer, account):
     pr = create(advisor, team, customer)
-    pr = services.payment_request_cancel(payment_request_id=pr.pk, user=advisor)
+    pr = payment_request_cancel(payment_request_id=pr.pk, user=advisor)
     assert pr.status == S.CANCELLED and pr.cancelled_at
     with pytest.raises(Conflict):
-        services.payment_request_cancel(payment_request_id=pr.pk, user=advisor)
+        payment_request_cancel(payment_request_id=pr.pk, user=advisor)
     row = PaymentRequestEvent.objects.get(payment_request=pr, kind="cancelled")
     assert row.actor == advisor and row.from_status == "sent"
 
@@ -303,7 +301,7 @@ def test_another_advisor_cannot_cancel(advisor, team, customer, account, org):
     pr = create(advisor, team, customer)
     other = UserFactory(organization=org, teams=[team])
     with pytest.raises(ApplicationError):
-        services.payment_request_cancel(payment_request_id=pr.pk, user=other)
+        payment_request_cancel(payment_request_id=pr.pk, user=other)
     pr.refresh_from_db()
     assert pr.status == S.SENT
 
@@ -385,7 +383,7 @@ def test_resend_an_expired_request_as_a_new_one(advisor, team, customer, account
     )
     # an open request can't be re-sent
     with pytest.raises(Conflict):
-        services.payment_request_resend(payment_request_id=new.pk, user=advisor)
+        payment_request_resend(payment_request_id=new.pk, user=advisor)
 
 
 # --- reminders ----------------------------------------------------------------------------------------
@@ -401,8 +399,8 @@ def test_reminder_once_within_window_outside_quiet_hours(advisor, team, customer
     pr = create(advisor, team, customer, channel="sms")
     now = _at_local(org, 14)
     PaymentRequest.objects.filter(pk=pr.pk).update(expires_at=now + timedelta(hours=3))
-    assert services.payment_request_remind(payment_request_id=pr.pk, now=now) is True
-    assert services.payment_request_remind(payment_request_id=pr.pk, now=now + timedelta(minutes=5)) is False
+    assert payment_request_remind(payment_request_id=pr.pk, now=now) is True
+    assert payment_request_remind(payment_request_id=pr.pk, now=now + timedelta(minutes=5)) is False
     reminders = OutboundMessage.objects.filter(payment_request=pr, purpose="payment_reminder")
     assert reminders.count() == 1 and "reminder" in reminders.get().body
 
@@ -430,7 +428,7 @@ def test_reminder_rules(advisor, team, customer, account, org, hour, hours_left,
     PaymentRequest.objects.filter(pk=pr.pk).update(
         expires_at=now + timedelta(hours=hours_left), status=status
     )
-    assert services.payment_request_remind(payment_request_id=pr.pk, now=now) is sent
+    assert payment_request_remind(payment_request_id=pr.pk, now=now) is sent
     assert OutboundMessage.objects.filter(purpose="payment_reminder").exists() is sent
 
 
@@ -521,4 +519,4 @@ def test_reminder_whose_window_is_all_quiet_hours_goes_the_evening_before(
     now = datetime(2026, 6, 11, hour, minute, tzinfo=tz) + timedelta(days=day)
     pr = create(advisor, team, customer, channel="sms")
     PaymentRequest.objects.filter(pk=pr.pk).update(expires_at=expires)
-    assert services.payment_request_remind(payment_request_id=pr.pk, now=now) is sent
+    assert payment_request_remind(payment_request_id=pr.pk, now=now) is sent

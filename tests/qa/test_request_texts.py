@@ -8,7 +8,7 @@ from django.utils.html import escape
 
 from notifications.models import OutboundMessage
 from payments.models import PaymentRequestEvent
-from payments.requests import recording as services
+from payments.requests.sending import payment_request_cancel, payment_request_create
 from tests.factories import StripeAccountFactory
 
 
@@ -18,7 +18,7 @@ def account(org):
 
 
 def create(advisor, team, customer, channel="both"):
-    return services.payment_request_create(
+    return payment_request_create(
         user=advisor,
         team=team,
         customer=customer,
@@ -112,6 +112,6 @@ def test_a_cancelled_request_does_not_say_its_link_expires_tomorrow(client, advi
     pr = create(advisor, team, customer, channel="sms")
     client.force_login(advisor)
     assert "Link expires" in client.get(f"/requests/{pr.pk}/").content.decode()
-    services.payment_request_cancel(payment_request_id=pr.pk, user=advisor)
+    payment_request_cancel(payment_request_id=pr.pk, user=advisor)
     html = client.get(f"/requests/{pr.pk}/").content.decode()
     assert "Link expires" not in html and "Cancelled on" in html

@@ -7,7 +7,7 @@ import pytest
 
 from core.errors import Conflict
 from payments.models import PaymentRequest
-from payments.requests import recording as services
+from payments.requests.sending import payment_request_cancel, payment_request_resend
 from tests.factories import PaymentRequestFactory, StripeAccountFactory
 
 S = PaymentRequest.Status
@@ -28,9 +28,9 @@ def expired(org, team, customer, advisor):
 
 @pytest.mark.django_db
 def test_an_expired_request_is_re_sent_once_while_the_re_send_is_live(expired, advisor, client):
-    first = services.payment_request_resend(payment_request_id=expired.pk, user=advisor)
+    first = payment_request_resend(payment_request_id=expired.pk, user=advisor)
     with pytest.raises(Conflict, match=f"already re-sent as request #{first.pk}"):
-        services.payment_request_resend(payment_request_id=expired.pk, user=advisor)
+        payment_request_resend(payment_request_id=expired.pk, user=advisor)
     assert PaymentRequest.objects.filter(resent_from=expired).count() == 1
 
     client.force_login(advisor)
@@ -40,14 +40,14 @@ def test_an_expired_request_is_re_sent_once_while_the_re_send_is_live(expired, a
     assert f"already re-sent as request #{first.pk}" in response.content.decode()
     assert PaymentRequest.objects.filter(resent_from=expired).count() == 1
 
-    services.payment_request_cancel(payment_request_id=first.pk, user=advisor)
-    second = services.payment_request_resend(payment_request_id=expired.pk, user=advisor)
+    payment_request_cancel(payment_request_id=first.pk, user=advisor)
+    second = payment_request_resend(payment_request_id=expired.pk, user=advisor)
     assert second.resent_from == expired and second.status == S.SENT
 
 
 @pytest.mark.django_db
 def test_a_paid_re_send_is_never_asked_for_again(expired, advisor):
-    first = services.payment_request_resend(payment_request_id=expired.pk, user=advisor)
+    first = payment_request_resend(payment_request_id=expired.pk, user=advisor)
     PaymentRequest.objects.filter(pk=first.pk).update(status=S.PAID)
     with pytest.raises(Conflict, match="paid"):
-        services.payment_request_resend(payment_request_id=expired.pk, user=advisor)
+        payment_request_resend(payment_request_id=expired.pk, user=advisor)

@@ -1,0 +1,273 @@
+"""The customer's side of a request (/pay/<token>/): open the link, choose an amount, start Stripe
+Checkout, come back from it, and forget a Checkout Session Stripe expired. The session is created
+under the request's row lock with the idempotency key `checkout-<request id>-<n>`, so two clicks
+never make two sessions; the payment itself is recorded by `payments.requests.recording`."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from core.errors import Conflict, NotFound
+from core.money import format_minor
+from payments import gateway
+from payments.fees import application_fee_for
+from payments.models import PaymentRequest, PaymentRequestEvent
+from payments.requests.expiry import payment_request_expire_if_due
+from payments.requests.history import history_record
+from payments.requests.recording import payment_record_from_intent
+from payments.requests.sending import STRIPE_MIN_CHARGE_MINOR
+from payments.requests.states import (
+    OPEN_STATUSES,
+    PaymentRequestError,
+    S,
+    checkout_session_remember,
+    payment_request_move,
+)
+
+if TYPE_CHECKING:
+    pass
+
+
+CHECKOUT_MIN_LIFETIME = timedelta(minutes=30)  # Stripe refuses expires_at < 30 min from now
+CHECKOUT_LIFETIME_MARGIN = timedelta(minutes=1)  # our request + network time
+
+
+# Afterpay/Clearpay limits per Stripe's docs ("Payment options and limits", Afterpay and Clearpay
+# payments): domestic only (account country = customer country, local currency), US: USD 1-4,000,
+# CA: CAD 1-2,000. Outside these, Checkout is offered with card only.
+AFTERPAY_LIMITS_MINOR = {("US", "USD"): (100, 400_000), ("CA", "CAD"): (100, 200_000)}
+
+
+class LinkUnavailable(Conflict):
+    """The pay link can't take a payment (paid, cancelled, expired or about to expire)."""
+
+
+def _field_error(field: str, message: str) -> PaymentRequestError:
+    return PaymentRequestError(message, extra={"fields": {field: [message]}})
+
+
+# ---------------------------------------------------------------------------------------------
+# The customer's side: open, checkout
+# ---------------------------------------------------------------------------------------------
+def payment_request_get_by_token(*, token: str) -> PaymentRequest:
+    request = (
+        PaymentRequest.objects.select_related("organization", "customer", "stripe_account", "created_by")
+        .filter(token=token)
+        .first()
+    )
+    if request is None or len(token) < 22:
+        raise NotFound("This payment link does not exist.")
+    return request
+
+
+def payment_request_open(*, token: str) -> PaymentRequest:
+    """The customer opened the pay page: expire it if overdue, else mark the first visit."""
+    request = payment_request_get_by_token(token=token)
+    request = payment_request_expire_if_due(payment_request_id=request.pk)
+    if request.status == S.SENT:
+        try:
+            payment_request_move(
+                payment_request_id=request.pk,
+                to_status=S.OPENED,
+                kind="opened",
+                actor_label="customer",
+                message="The customer opened the pay page",
+                expected_from=(S.SENT,),
+            )
+        except Conflict:
+            pass  # opened (or paid) by a concurrent visit
+    return payment_request_get_by_token(token=token)
+
+
+def payment_methods_for(*, request: PaymentRequest, amount_minor: int) -> list[str]:
+    """card always; Afterpay/Clearpay when Stripe allows it for this country, currency and amount."""
+    methods = ["card"]
+    account_country = (
+        request.stripe_account.country if request.stripe_account else ""
+    ) or request.organization.country
+    limits = AFTERPAY_LIMITS_MINOR.get((account_country.upper(), request.currency.upper()))
+    if limits and limits[0] <= amount_minor <= limits[1]:
+        methods.append("afterpay_clearpay")
+    return methods
+
+
+def checkout_amount_validate(*, request: PaymentRequest, amount_minor: int | None) -> int:
+    """The amount the customer will pay now: the whole balance, or (partial allowed) a chosen
+    amount of at least 0.50 that leaves either nothing or at least 0.50 to pay later."""
+    balance = request.balance_minor
+    if amount_minor is None or not request.allow_partial:
+        return balance
+    if amount_minor == balance:
+        return balance
+    low = STRIPE_MIN_CHARGE_MINOR
+    high = balance - STRIPE_MIN_CHARGE_MINOR
+    if amount_minor < low or amount_minor > high:
+        if high < low:
+            raise _field_error(
+                "amount", f"Pay the whole balance of {format_minor(balance, request.currency)}."
+            )
+        raise _field_error(
+            "amount",
+            f"Enter an amount from {format_minor(low, request.currency)} to "
+            f"{format_minor(high, request.currency)}, or the whole balance of {format_minor(balance, request.currency)}.",
+        )
+    return amount_minor
+
+
+def _link_unavailable(request: PaymentRequest) -> LinkUnavailable:
+    return LinkUnavailable(
+        f"This payment request is {request.get_status_display().lower()}.", extra={"status": request.status}
+    )
+
+
+def payment_request_checkout_start(*, token: str, amount_minor: int | None = None) -> str:
+    """The customer clicked Pay: return the Stripe Checkout URL. Creates the Checkout Session on
+    the first click; a second click (or a double click) reuses the open session. Runs under the
+    request's row lock, so two clicks can't create two sessions; the idempotency key
+    `checkout-<id>-<n>` makes a retried call return the same session."""
+    request = payment_request_get_by_token(token=token)
+    request = payment_request_expire_if_due(payment_request_id=request.pk)
+    if request.status not in OPEN_STATUSES:
+        raise _link_unavailable(request)
+    with transaction.atomic():
+        request = (
+            PaymentRequest.objects.select_for_update(of=("self",))
+            .select_related("organization", "stripe_account", "customer")
+            .get(pk=request.pk)
+        )
+        if request.status not in OPEN_STATUSES:
+            raise _link_unavailable(request)
+        now = timezone.now()
+        if request.expires_at is None or request.expires_at <= now:
+            raise _link_unavailable(request)
+        if request.expires_at - now < CHECKOUT_MIN_LIFETIME + CHECKOUT_LIFETIME_MARGIN:
+            raise LinkUnavailable(
+                "This payment link is about to expire. Please ask the dealership to send you a new one.",
+                extra={"status": request.status, "reason": "about_to_expire"},
+            )
+        amount = checkout_amount_validate(request=request, amount_minor=amount_minor)
+        stripe_account = request.stripe_account
+        if stripe_account is None or stripe_account.disconnected_at or not stripe_account.charges_enabled:
+            raise LinkUnavailable(
+                f"{request.organization.name} can't take card payments right now. Please contact them.",
+                extra={"status": request.status, "reason": "account_unavailable"},
+            )
+        account_id = stripe_account.stripe_id
+        completed = None
+        if request.checkout_session_id:
+            session = gateway.checkout_session_retrieve(
+                account_id=account_id, session_id=request.checkout_session_id
+            )
+            if session.status == "open" and session.amount_total == amount:
+                return session.url
+            if session.status == "complete":
+                completed = session  # paid, and the news hasn't reached us yet
+            elif session.status == "open":  # another amount chosen: close the old session first
+                gateway.checkout_session_expire(account_id=account_id, session_id=session.id)
+
+    if completed is not None:
+        # Record the payment rather than charge again; the page then shows the receipt.
+        payment_record_from_intent(
+            account_id=account_id,
+            payment_intent_id=completed.payment_intent_id,
+            checkout_session_id=completed.id,
+            source="checkout_click",
+        )
+        raise LinkUnavailable(
+            "This payment is already complete.", extra={"status": "paid", "reason": "complete"}
+        )
+    return _checkout_session_create(payment_request_id=request.pk, amount=amount)
+
+
+def _checkout_session_create(*, payment_request_id: int, amount: int) -> str:
+    with transaction.atomic():
+        request = (
+            PaymentRequest.objects.select_for_update(of=("self",))
+            .select_related("organization", "stripe_account", "customer")
+            .get(pk=payment_request_id)
+        )
+        if request.status not in OPEN_STATUSES:
+            raise _link_unavailable(request)
+        if request.checkout_session_id and request.checkout_session_amount_minor == amount:
+            return request.checkout_session_url  # a concurrent click made it meanwhile
+        account_id = request.stripe_account.stripe_id
+        attempt = (
+            PaymentRequestEvent.objects.filter(payment_request=request, kind="checkout_created").count() + 1
+        )
+        site = settings.SITE_URL
+        session = gateway.checkout_session_create(
+            account_id=account_id,
+            amount_minor=amount,
+            currency=request.currency,
+            product_name=f"{request.organization.name} - ref {request.reference}"[:250],
+            description=request.description,
+            application_fee_minor=application_fee_for(organization=request.organization, amount_minor=amount),
+            payment_method_types=payment_methods_for(request=request, amount_minor=amount),
+            expires_at=request.expires_at,
+            success_url=f"{site}/pay/{request.token}/return/?session_id={{CHECKOUT_SESSION_ID}}",
+            cancel_url=f"{site}/pay/{request.token}/",
+            metadata={
+                "payment_request_id": str(request.pk),
+                "organization_id": str(request.organization_id),
+                "reference": request.reference[:64],
+            },
+            customer_email=request.customer.email or None,
+            idempotency_key=f"checkout-{request.pk}-{attempt}",
+        )
+        checkout_session_remember(request, session_id=session.id, url=session.url, amount_minor=amount)
+        history_record(
+            payment_request=request,
+            kind="checkout_created",
+            actor_label="customer",
+            message=f"Checkout started for {format_minor(amount, request.currency)}",
+            data={"session_id": session.id, "amount_minor": amount, "attempt": attempt},
+        )
+    return session.url
+
+
+def payment_record_from_checkout_return(*, token: str, session_id: str) -> PaymentRequest:
+    """The customer came back to the success URL: ask Stripe (never trust the URL) and record."""
+    request = payment_request_get_by_token(token=token)
+    if not session_id or not request.stripe_account_id:
+        return request
+    try:
+        session = gateway.checkout_session_retrieve(
+            account_id=request.stripe_account.stripe_id, session_id=session_id
+        )
+    except gateway.InvalidRequest:
+        return request
+    if session.metadata.get("payment_request_id") != str(request.pk):
+        return request
+    if session.status == "complete" and session.payment_status == "paid" and session.payment_intent_id:
+        payment_record_from_intent(
+            account_id=request.stripe_account.stripe_id,
+            payment_intent_id=session.payment_intent_id,
+            checkout_session_id=session.id,
+            source="success_return",
+        )
+    return payment_request_get_by_token(token=token)
+
+
+def payment_request_checkout_session_expired(*, account_id: str, session_id: str) -> None:
+    """Stripe expired a Checkout Session: forget it so the next click on Pay makes a new one."""
+    with transaction.atomic():
+        request = (
+            PaymentRequest.objects.select_for_update(of=("self",))
+            .filter(checkout_session_id=session_id, stripe_account__stripe_id=account_id)
+            .first()
+        )
+        if request is None:
+            return
+        checkout_session_remember(request, session_id="", url="", amount_minor=None)
+        history_record(
+            payment_request=request,
+            kind="checkout_expired",
+            actor_label="stripe",
+            message="The Stripe Checkout page expired",
+            data={"session_id": session_id},
+        )

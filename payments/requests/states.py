@@ -1,0 +1,166 @@
+"""Payment requests: the ONE state machine, and every service that moves a request.
+
+State table (TRANSITIONS below; `payment_request_move` is the only code that changes `status`):
+
+    from \\ to      sent  opened  partially_paid  paid  cancelled  expired
+    created         yes   -       -               -     yes        -
+    sent            -     yes     yes             yes   yes        yes
+    opened          -     -       yes             yes   yes        yes
+    partially_paid  -     -       yes (another)   yes   yes        yes
+    paid            (final)
+    cancelled       -     -       yes*            yes*  -          -
+    expired         -     -       yes*            yes*  -          -
+
+    * only by recording a payment Stripe says succeeded (the customer paid on Checkout just
+      before the link was cancelled/expired and the news arrived after): money taken is never
+      ignored. Nothing else leaves a final state; nothing ever moves back to an earlier state.
+
+- created -> sent: when the messages are queued (same transaction as the creation); the link
+  expires PAYMENT_REQUEST_LIFETIME_HOURS (24 h) after sending.
+- sent -> opened: first visit of the pay page.
+- -> partially_paid / paid: a succeeded PaymentIntent is recorded (webhook or success return).
+- -> cancelled: the advisor (or a manager/admin) cancels while open.
+- -> expired: the beat sweep, or lazily on any use of the link after `expires_at`.
+
+Lock order (to avoid deadlocks): the PaymentRequest row first, then its Payment rows.
+Stripe calls that create money movements carry idempotency keys derived from our records
+(`checkout-<request id>-<n>`, n = sessions created so far for the request + 1).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from core.errors import ApplicationError, Conflict
+from payments.models import Payment, PaymentRequest
+from payments.requests.history import history_record
+
+if TYPE_CHECKING:
+    from organizations.models import User
+
+
+S = PaymentRequest.Status
+OPEN_STATUSES = (S.SENT, S.OPENED, S.PARTIALLY_PAID)
+FINAL_STATUSES = (S.PAID, S.CANCELLED, S.EXPIRED)
+
+TRANSITIONS: dict[str, frozenset[str]] = {
+    S.CREATED: frozenset({S.SENT, S.CANCELLED}),
+    S.SENT: frozenset({S.OPENED, S.PARTIALLY_PAID, S.PAID, S.CANCELLED, S.EXPIRED}),
+    S.OPENED: frozenset({S.PARTIALLY_PAID, S.PAID, S.CANCELLED, S.EXPIRED}),
+    S.PARTIALLY_PAID: frozenset({S.PARTIALLY_PAID, S.PAID, S.CANCELLED, S.EXPIRED}),
+    S.PAID: frozenset(),
+    S.CANCELLED: frozenset({S.PARTIALLY_PAID, S.PAID}),
+    S.EXPIRED: frozenset({S.PARTIALLY_PAID, S.PAID}),
+}
+# Moves out of a final state are allowed only for this event kind (a succeeded payment).
+PAYMENT_KIND = "payment_succeeded"
+
+TIMESTAMP_FIELD = {
+    S.SENT: "sent_at",
+    S.OPENED: "opened_at",
+    S.PAID: "paid_at",
+    S.CANCELLED: "cancelled_at",
+    S.EXPIRED: "expired_at",
+}
+
+
+class PaymentRequestError(ApplicationError):
+    """A request can't be created or used as asked; `extra["fields"]` names the field."""
+
+
+# ---------------------------------------------------------------------------------------------
+# The state machine
+# ---------------------------------------------------------------------------------------------
+def payment_request_can_move(*, from_status: str, to_status: str, kind: str = "") -> bool:
+    if to_status not in TRANSITIONS.get(from_status, frozenset()):
+        return False
+    if from_status in (S.CANCELLED, S.EXPIRED) and kind != PAYMENT_KIND:
+        return False
+    return True
+
+
+def payment_request_move(
+    *,
+    payment_request_id: int,
+    to_status: str,
+    kind: str,
+    actor: User | None = None,
+    actor_label: str = "",
+    message: str = "",
+    data: dict[str, Any] | None = None,
+    payment: Payment | None = None,
+    changes: dict[str, Any] | None = None,
+    on_commit: list[Callable[[], Any]] | None = None,
+    expected_from: tuple[str, ...] | None = None,
+) -> PaymentRequest:
+    """Move a request to `to_status`: lock the row, check the table, apply `changes`, stamp the
+    state's timestamp, write one history row, and queue `on_commit` side effects.
+
+    Raises Conflict when the move is not allowed from the current state (the caller decides
+    whether that is an error or an already-done no-op)."""
+    with transaction.atomic():
+        request = PaymentRequest.objects.select_for_update(of=("self",)).get(pk=payment_request_id)
+        from_status = request.status
+        if expected_from is not None and from_status not in expected_from:
+            raise Conflict(
+                f"This payment request is {request.get_status_display().lower()}.",
+                extra={"status": from_status},
+            )
+        if not payment_request_can_move(from_status=from_status, to_status=to_status, kind=kind):
+            raise Conflict(
+                f"A {request.get_status_display().lower()} payment request can't become "
+                f"{S(to_status).label.lower()}.",
+                extra={"status": from_status},
+            )
+        now = timezone.now()
+        fields = ["status", "updated_at"]
+        request.status = to_status
+        stamp = TIMESTAMP_FIELD.get(to_status)
+        if stamp and getattr(request, stamp) is None:
+            setattr(request, stamp, now)
+            fields.append(stamp)
+        for name, value in (changes or {}).items():
+            setattr(request, name, value)
+            fields.append(name)
+        request.save(update_fields=sorted(set(fields)))
+        # The request's payments carry a copy of its status (their display status on the
+        # Payments tab is computed from it by the database): keep it in step, here only.
+        Payment.objects.filter(payment_request_id=request.pk).exclude(request_status=to_status).update(
+            request_status=to_status
+        )
+        history_record(
+            payment_request=request,
+            kind=kind,
+            actor=actor,
+            actor_label=actor_label,
+            message=message,
+            payment=payment,
+            from_status=from_status,
+            to_status=to_status,
+            data=data,
+        )
+        for callback in on_commit or []:
+            transaction.on_commit(callback)
+    return request
+
+
+def checkout_session_remember(
+    request: PaymentRequest, *, session_id: str, url: str, amount_minor: int | None
+) -> None:
+    """Remember (or, with empty values, forget) the Checkout Session offered to the customer.
+    The caller holds the request's row lock."""
+    request.checkout_session_id = session_id
+    request.checkout_session_url = url
+    request.checkout_session_amount_minor = amount_minor
+    request.save(
+        update_fields=[
+            "checkout_session_id",
+            "checkout_session_url",
+            "checkout_session_amount_minor",
+            "updated_at",
+        ]
+    )
