@@ -200,7 +200,9 @@ def _export_child(mode: str, url: str) -> None:
     from django.test import Client
 
     from organizations.models import Organization, User
-    from payments.tab.selectors import organization_zone, payment_csv_chunks_python, payments_visible_to
+    from organizations.selectors import organization_zone
+    from payments.tab.export import payment_csv_chunks_python
+    from payments.tab.selectors import payments_visible_to
 
     org = Organization.objects.order_by("id").first()
     admin = User.objects.filter(organization=org, role="admin").first()
@@ -230,7 +232,9 @@ def bench_export(args) -> None:
     import psycopg
 
     from organizations.models import Organization, User
-    from payments.tab.selectors import organization_zone, payment_csv_copy_sql, payments_visible_to
+    from organizations.selectors import organization_zone
+    from payments.tab.export import payment_csv_copy_sql
+    from payments.tab.selectors import payments_visible_to
 
     org = Organization.objects.order_by("id").first()
     admin = User.objects.filter(organization=org, role="admin").first()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 from django.db.models import Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -50,3 +52,11 @@ def invitation_get_usable(*, token: str) -> Invitation | None:
         .filter(token=token, status=Invitation.Status.PENDING, expires_at__gt=timezone.now())
         .first()
     )
+
+
+def organization_zone(organization: Organization) -> ZoneInfo:
+    """The dealership's time zone (UTC when its zone name is bad: a page must not break on it)."""
+    try:
+        return ZoneInfo(organization.time_zone)
+    except Exception:
+        return ZoneInfo("UTC")

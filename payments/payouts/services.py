@@ -162,7 +162,8 @@ def payout_email_send(*, payout_id: int) -> int:
 
 
 def _payout_email_text(*, payout: Payout) -> tuple[str, str]:
-    from payments.tab.selectors import organization_zone, payout_contents, payouts_with_figures
+    from organizations.selectors import organization_zone
+    from payments.payouts.selectors import payout_contents, payouts_with_figures
 
     payout = payouts_with_figures(Payout.objects.filter(pk=payout.pk).select_related("organization")).get()
     cur = payout.currency

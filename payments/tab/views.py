@@ -21,12 +21,15 @@ from django.views.decorators.http import require_http_methods, require_POST
 from core.errors import ApplicationError, PermissionDenied
 from core.money import format_minor, parse_major
 from organizations import permissions
+from organizations import selectors as organization_selectors
 from organizations.models import Role, User
 from payments.models import PayoutEmailRecipient, Refund, ReportRun, StripeAccount
+from payments.payouts import selectors as payout_selectors
 from payments.payouts.services import payout_email_recipients_set
 from payments.refunds.services import payment_refundable_minor, refund_create
+from payments.reports import selectors as report_selectors
 from payments.reports.services import report_run_file, report_run_request
-from payments.tab import selectors as sel
+from payments.tab import export, filters, selectors
 from payments.tab.services import payments_reconcile, payments_unreconcile
 
 
@@ -36,7 +39,7 @@ def _member_required(user: User) -> None:
 
 
 def _render(request, template: str, context: dict, status: int = 200):
-    with timezone.override(sel.organization_zone(request.user.organization)):
+    with timezone.override(organization_selectors.organization_zone(request.user.organization)):
         return render(request, template, context, status=status)
 
 
@@ -71,7 +74,7 @@ def _rows_html(rows, *, zone, can_select: bool) -> str:
     for p in rows:
         ref = _esc(p.reference)
         cells = [f'<tr data-payment-id="{p.pk}" data-reference="{ref}">']
-        if can_select and p.display_status in sel.NO_MONEY_STATUSES:
+        if can_select and p.display_status in selectors.NO_MONEY_STATUSES:
             cells.append("<td></td>")  # nothing to reconcile: no money moved
         elif can_select:
             cells.append(
@@ -103,26 +106,26 @@ def _rows_html(rows, *, zone, can_select: bool) -> str:
 def payment_list(request):
     user = request.user
     _member_required(user)
-    zone = sel.organization_zone(user.organization)
-    params = sel.payment_list_params(params=request.GET, zone=zone)
-    payment_filter = sel.payment_filter(user=user, params=params)
+    zone = organization_selectors.organization_zone(user.organization)
+    params = filters.payment_list_params(params=request.GET, zone=zone)
+    payment_filter = filters.payment_filter(user=user, params=params)
     valid = payment_filter.is_valid()
-    queryset = payment_filter.qs if valid else sel.payments_visible_to(user=user).none()
+    queryset = payment_filter.qs if valid else selectors.payments_visible_to(user=user).none()
     try:
-        per_page = int(request.GET.get("per_page") or sel.DEFAULT_PAGE_SIZE)
+        per_page = int(request.GET.get("per_page") or selectors.DEFAULT_PAGE_SIZE)
     except ValueError:
-        per_page = sel.DEFAULT_PAGE_SIZE
+        per_page = selectors.DEFAULT_PAGE_SIZE
     page_args = {
         "queryset": queryset,
-        "sort": request.GET.get("sort", sel.DEFAULT_SORT),
+        "sort": request.GET.get("sort", selectors.DEFAULT_SORT),
         "after": request.GET.get("after", ""),
         "per_page": per_page,
     }
     if (params.get("q") or "").strip():
-        page, totals = sel.payment_search_page_and_totals(**page_args, zone=zone)
+        page, totals = selectors.payment_search_page_and_totals(**page_args, zone=zone)
     else:
-        page = sel.payment_page(**page_args)
-        totals = sel.payment_totals(queryset=queryset, zone=zone)
+        page = selectors.payment_page(**page_args)
+        totals = selectors.payment_totals(queryset=queryset, zone=zone)
     for row in page.rows:  # pre-formatted cells: far cheaper than template filters per cell
         row.when = row.occurred_at.astimezone(zone).strftime("%Y-%m-%d %H:%M")
         row.amount_text = format_minor(row.amount_minor, row.currency)
@@ -166,14 +169,14 @@ def payment_list(request):
             "query": params.urlencode(),
             "next_query": next_params.urlencode(),
             "sort_links": sort_links,
-            "per_page_choices": sel.PAGE_SIZES,
-            "status_choices": sel.DISPLAY_STATUSES,
+            "per_page_choices": selectors.PAGE_SIZES,
+            "status_choices": selectors.DISPLAY_STATUSES,
             "team_choices": team_choices,
             "advisor_choices": advisor_choices,
-            "status_options": _options_html(sel.DISPLAY_STATUSES, form["status"].value()),
+            "status_options": _options_html(selectors.DISPLAY_STATUSES, form["status"].value()),
             "team_options": _options_html(team_choices, form["team"].value()),
             "advisor_options": _options_html(advisor_choices, form["advisor"].value()),
-            "default_days": sel.DEFAULT_PERIOD_DAYS,
+            "default_days": filters.DEFAULT_PERIOD_DAYS,
             "can_reconcile_any": can_reconcile_any,
             "can_download": permissions.can_download_reports(user),
             "title": "My payments" if user.role == Role.ADVISOR else "Payments",
@@ -186,12 +189,12 @@ def payment_export(request):
     """The filtered view as CSV, streamed (same filters and order as the table)."""
     user = request.user
     _member_required(user)
-    payment_filter = sel.payment_filter(user=user, params=request.GET)
+    payment_filter = filters.payment_filter(user=user, params=request.GET)
     if not payment_filter.is_valid():
         raise ApplicationError("Fix the filters first.", extra=payment_filter.errors)
-    zone = sel.organization_zone(user.organization)
-    chunks = sel.payment_csv_chunks(
-        queryset=payment_filter.qs, zone=zone, sort=request.GET.get("sort", sel.DEFAULT_SORT)
+    zone = organization_selectors.organization_zone(user.organization)
+    chunks = export.payment_csv_chunks(
+        queryset=payment_filter.qs, zone=zone, sort=request.GET.get("sort", selectors.DEFAULT_SORT)
     )
     response = StreamingHttpResponse(chunks, content_type="text/csv; charset=utf-8")
     stamp = timezone.now().astimezone(zone).strftime("%Y%m%d-%H%M")
@@ -203,8 +206,8 @@ def payment_export(request):
 @login_required
 def payment_detail(request, payment_id: int):
     user = request.user
-    payment = sel.payment_get_for_user(user=user, payment_id=payment_id)
-    payment.method_label = sel.payment_method_label(
+    payment = selectors.payment_get_for_user(user=user, payment_id=payment_id)
+    payment.method_label = selectors.payment_method_label(
         method=payment.method, card_brand=payment.card_brand, card_last4=payment.card_last4
     )
     can_refund = permissions.can_refund(user, payment)
@@ -213,7 +216,7 @@ def payment_detail(request, payment_id: int):
         "payments/tab/detail.html",
         {
             "payment": payment,
-            "timeline": sel.payment_timeline(payment=payment),
+            "timeline": selectors.payment_timeline(payment=payment),
             "refunds": payment.refunds.select_related("created_by"),
             "refundable_minor": payment_refundable_minor(payment=payment) if can_refund else 0,
             "can_refund": can_refund,
@@ -256,7 +259,7 @@ class RefundForm(forms.Form):
 def payment_refund(request, payment_id: int):
     """Step 1: amount (full by default), reason, note. Step 2: confirm. Then refund."""
     user = request.user
-    payment = sel.payment_get_for_user(user=user, payment_id=payment_id)
+    payment = selectors.payment_get_for_user(user=user, payment_id=payment_id)
     if not permissions.can_refund(user, payment):
         raise PermissionDenied("Only Managers of this team and Admins can refund payments.")
     refundable = payment_refundable_minor(payment=payment)
@@ -330,15 +333,17 @@ def _reports_required(user: User) -> None:
 def payout_list(request):
     _reports_required(request.user)
     return _render(
-        request, "payments/tab/payouts.html", {"payouts": sel.payouts_for_user(user=request.user)[:200]}
+        request,
+        "payments/tab/payouts.html",
+        {"payouts": payout_selectors.payouts_for_user(user=request.user)[:200]},
     )
 
 
 @login_required
 def payout_detail(request, payout_id: int):
     _reports_required(request.user)
-    payout = sel.payout_get_for_user(user=request.user, payout_id=payout_id)
-    payments, refunds = sel.payout_contents(payout=payout)
+    payout = payout_selectors.payout_get_for_user(user=request.user, payout_id=payout_id)
+    payments, refunds = payout_selectors.payout_contents(payout=payout)
     return _render(
         request,
         "payments/tab/payout_detail.html",
@@ -351,8 +356,10 @@ def payout_export(request, payout_id: int):
     """One payout as CSV: its payments and the refunds deducted in it; the net column adds up to
     the amount that reached the bank."""
     _reports_required(request.user)
-    payout = sel.payout_get_for_user(user=request.user, payout_id=payout_id)
-    body = sel.payout_csv(payout=payout, zone=sel.organization_zone(request.user.organization))
+    payout = payout_selectors.payout_get_for_user(user=request.user, payout_id=payout_id)
+    body = payout_selectors.payout_csv(
+        payout=payout, zone=organization_selectors.organization_zone(request.user.organization)
+    )
     response = HttpResponse(body, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="payout-{payout.stripe_payout_id}.csv"'
     return response
@@ -405,7 +412,7 @@ def report_list(request):
     return _render(
         request,
         "payments/tab/reports.html",
-        {"form": form, "runs": sel.report_runs_for_user(user=user)[:50]},
+        {"form": form, "runs": report_selectors.report_runs_for_user(user=user)[:50]},
         status=400 if request.method == "POST" else 200,
     )
 
@@ -413,7 +420,7 @@ def report_list(request):
 @login_required
 def report_download(request, report_run_id: int):
     _reports_required(request.user)
-    run = sel.report_run_get_for_user(user=request.user, report_run_id=report_run_id)
+    run = report_selectors.report_run_get_for_user(user=request.user, report_run_id=report_run_id)
     content = report_run_file(report_run=run)
     response = HttpResponse(content, content_type="text/csv")
     name = f"{run.report_type}-{run.interval_start}-{run.interval_end}.csv"

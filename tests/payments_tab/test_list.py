@@ -8,7 +8,9 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from organizations.models import Role
-from payments.tab.selectors import organization_zone, payment_csv_chunks_python, payment_filter
+from organizations.selectors import organization_zone
+from payments.tab.export import payment_csv_chunks_python
+from payments.tab.filters import payment_filter
 from tests.factories import PaymentFactory, UserFactory
 from tests.payments_tab.conftest import make_payment
 
@@ -129,7 +131,7 @@ def test_team_advisor_and_date_filters(client, world, admin_user):
     assert _refs(client.get(f"/payments/?team={world['sales'].pk}")) == ["DEAL-77", "DEAL-78"]
     assert _refs(client.get(f"/payments/?advisor={world['advisor2'].pk}")) == ["DEAL-77", "DEAL-78"]
     p = world["payments"]["sales"]
-    from payments.tab.selectors import organization_zone
+    from organizations.selectors import organization_zone
 
     day = p.occurred_at.astimezone(organization_zone(admin_user.organization)).date()
     assert _refs(client.get(f"/payments/?date_from={day}&date_to={day}")) == ["DEAL-77"]
@@ -252,7 +254,7 @@ def test_csv_equals_the_table_for_the_same_filters(client, world, admin_user, qu
     )
     assert f.is_valid()
     sort = f.data.get("sort", "-date")
-    from payments.tab.selectors import organization_zone
+    from organizations.selectors import organization_zone
 
     python_csv = "".join(
         payment_csv_chunks_python(queryset=f.qs, zone=organization_zone(admin_user.organization), sort=sort)

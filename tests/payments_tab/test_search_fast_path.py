@@ -8,7 +8,8 @@ from django.db import connection
 
 from customers.models import Customer
 from organizations.models import Role
-from payments.tab import selectors as sel
+from payments.tab import filters
+from payments.tab.filters import _search_customer_ids
 from tests.factories import CustomerFactory, TeamFactory, UserFactory
 from tests.payments_tab.conftest import make_payment
 
@@ -76,23 +77,21 @@ def test_search_matches_like_the_portable_filter(client, searchable, admin_user,
 
 @pytest.mark.parametrize("value, digits", [("smith", ""), ("ann_l", ""), ("LEE", ""), ("annx", "4165550102")])
 def test_customer_ids_equal_icontains_for_small_and_large_organizations(org, searchable, value, digits):
-    small = sel._search_customer_ids(organization_id=org.pk, value=value, digits=digits)
+    small = _search_customer_ids(organization_id=org.pk, value=value, digits=digits)
     assert sorted(small) == _portable_ids(org, value, digits)
     # 5,000+ customers: the function switches to the trigram plan; same answer.
     Customer.objects.bulk_create(
         Customer(organization=org, name=f"Filler {n}", email=f"f{n}@fill.example", phone=f"+1999{n:07d}")
         for n in range(5000)
     )
-    large = sel._search_customer_ids(organization_id=org.pk, value=value, digits=digits)
+    large = _search_customer_ids(organization_id=org.pk, value=value, digits=digits)
     assert sorted(large) == _portable_ids(org, value, digits)
 
 
 def test_search_matching_too_many_customers_falls_back_to_a_subquery(
     client, searchable, admin_user, monkeypatch
 ):
-    monkeypatch.setattr(sel, "SEARCH_CUSTOMERS_MAX", 1)
-    assert (
-        sel._search_customer_ids(organization_id=admin_user.organization_id, value="lee", digits="") is None
-    )
+    monkeypatch.setattr(filters, "SEARCH_CUSTOMERS_MAX", 1)
+    assert _search_customer_ids(organization_id=admin_user.organization_id, value="lee", digits="") is None
     client.force_login(admin_user)
     assert _refs(client.get("/payments/", {"q": "lee"})) == ["RO-UNDER", "RO-X"]

@@ -11,7 +11,7 @@ import pytest
 from django.utils import timezone
 
 from payments.models import Payment
-from payments.tab.selectors import payment_csv_chunks_copy, payment_csv_chunks_python
+from payments.tab.export import payment_csv_chunks_copy, payment_csv_chunks_python
 from tests.factories import CustomerFactory, PaymentFactory, PaymentRequestFactory
 
 
