@@ -2,8 +2,8 @@
 
 from django.urls import path
 
-from payments.tab import views as views_tab
+from payments.payouts import views
 
 urlpatterns = [
-    path("", views_tab.payout_emails, name="payout-emails"),
+    path("", views.payout_emails, name="payout-emails"),
 ]

@@ -1,20 +1,24 @@
-"""/payments/: the Payments tab (My payments for Advisors)."""
+"""/payments/: the Payments tab (My payments for Advisors) with its refunds, payouts and reports pages.
+One URL namespace, "payments", for all of them."""
 
 from django.urls import path
 
-from payments.tab import views as views_tab
+from payments.payouts import views as payout_views
+from payments.refunds import views as refund_views
+from payments.reports import views as report_views
+from payments.tab import views
 
 app_name = "payments"
 
 urlpatterns = [
-    path("", views_tab.payment_list, name="list"),
-    path("export.csv", views_tab.payment_export, name="export"),
-    path("reconcile/", views_tab.payment_reconcile, name="reconcile"),
-    path("payouts/", views_tab.payout_list, name="payouts"),
-    path("payouts/<int:payout_id>/", views_tab.payout_detail, name="payout"),
-    path("payouts/<int:payout_id>/export.csv", views_tab.payout_export, name="payout-export"),
-    path("reports/", views_tab.report_list, name="reports"),
-    path("reports/<int:report_run_id>/download/", views_tab.report_download, name="report-download"),
-    path("<int:payment_id>/", views_tab.payment_detail, name="detail"),
-    path("<int:payment_id>/refund/", views_tab.payment_refund, name="refund"),
+    path("", views.payment_list, name="list"),
+    path("export.csv", views.payment_export, name="export"),
+    path("reconcile/", views.payment_reconcile, name="reconcile"),
+    path("payouts/", payout_views.payout_list, name="payouts"),
+    path("payouts/<int:payout_id>/", payout_views.payout_detail, name="payout"),
+    path("payouts/<int:payout_id>/export.csv", payout_views.payout_export, name="payout-export"),
+    path("reports/", report_views.report_list, name="reports"),
+    path("reports/<int:report_run_id>/download/", report_views.report_download, name="report-download"),
+    path("<int:payment_id>/", views.payment_detail, name="detail"),
+    path("<int:payment_id>/refund/", refund_views.payment_refund, name="refund"),
 ]

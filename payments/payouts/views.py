@@ -1,0 +1,82 @@
+"""Payouts (Payments tab) and the Admin tab's payout email recipients."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import redirect
+from django.views.decorators.http import require_http_methods
+
+from core.errors import PermissionDenied
+from organizations import permissions
+from organizations import selectors as organization_selectors
+from organizations.models import User
+from payments.models import PayoutEmailRecipient
+from payments.pages import render_in_org_zone, require_reports_access
+from payments.payouts import selectors as payout_selectors
+from payments.payouts.services import payout_email_recipients_set
+
+# --- payouts --------------------------------------------------------------------------------
+
+
+@login_required
+def payout_list(request):
+    require_reports_access(request.user)
+    return render_in_org_zone(
+        request,
+        "payments/tab/payouts.html",
+        {"payouts": payout_selectors.payouts_for_user(user=request.user)[:200]},
+    )
+
+
+@login_required
+def payout_detail(request, payout_id: int):
+    require_reports_access(request.user)
+    payout = payout_selectors.payout_get_for_user(user=request.user, payout_id=payout_id)
+    payments, refunds = payout_selectors.payout_contents(payout=payout)
+    return render_in_org_zone(
+        request,
+        "payments/tab/payout_detail.html",
+        {"payout": payout, "payments": payments, "refunds": refunds},
+    )
+
+
+@login_required
+def payout_export(request, payout_id: int):
+    """One payout as CSV: its payments and the refunds deducted in it; the net column adds up to
+    the amount that reached the bank."""
+    require_reports_access(request.user)
+    payout = payout_selectors.payout_get_for_user(user=request.user, payout_id=payout_id)
+    body = payout_selectors.payout_csv(
+        payout=payout, zone=organization_selectors.organization_zone(request.user.organization)
+    )
+    response = HttpResponse(body, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="payout-{payout.stripe_payout_id}.csv"'
+    return response
+
+
+# --- Admin tab: payout emails ---------------------------------------------------------------
+@login_required
+@require_http_methods(["GET", "POST"])
+def payout_emails(request):
+    user = request.user
+    if not permissions.can_manage_payout_emails(user):
+        raise PermissionDenied("Only Admins choose who receives payout emails.")
+    if request.method == "POST":
+        ids = [int(i) for i in request.POST.getlist("user_ids") if i.isdigit()]
+        recipients = payout_email_recipients_set(user=user, user_ids=ids)
+        messages.success(
+            request,
+            f"Payout emails go to {len(recipients)} {'person' if len(recipients) == 1 else 'people'}.",
+        )
+        return redirect("payout-emails")
+    chosen = set(
+        PayoutEmailRecipient.objects.filter(organization_id=user.organization_id).values_list(
+            "user_id", flat=True
+        )
+    )
+    people = User.objects.filter(organization_id=user.organization_id, is_active=True).order_by("name")
+    return render_in_org_zone(
+        request, "payments/tab/payout_emails.html", {"people": people, "chosen": chosen}
+    )
