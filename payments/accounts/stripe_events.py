@@ -1,18 +1,15 @@
-"""Handlers for connected-account events."""
+"""Stripe events about connected accounts (routed here by payments/webhooks/routes.py)."""
 
 import logging
 
 from payments import gateway
 from payments.accounts.selectors import stripe_account_by_stripe_id
 from payments.accounts.services import stripe_account_apply, stripe_account_deauthorize
-from payments.gateway import consts
 from payments.models import WebhookEvent
-from payments.webhooks.routes import webhook_handler
 
 logger = logging.getLogger(__name__)
 
 
-@webhook_handler(consts.EventType.ACCOUNT_UPDATED)
 def account_updated(webhook_event: WebhookEvent, data_object: dict) -> None:
     """Follow onboarding: Onboarding incomplete -> Restricted -> Connected.
 
@@ -36,7 +33,6 @@ def account_updated(webhook_event: WebhookEvent, data_object: dict) -> None:
     stripe_account_apply(stripe_account_id=stripe_account.pk, info=info, event_created=webhook_event.created)
 
 
-@webhook_handler(consts.EventType.ACCOUNT_DEAUTHORIZED)
 def account_application_deauthorized(webhook_event: WebhookEvent, data_object: dict) -> None:
     """The account removed our platform: mark it disconnected (its history stays)."""
     stripe_account = stripe_account_by_stripe_id(stripe_id=webhook_event.account)
@@ -46,7 +42,6 @@ def account_application_deauthorized(webhook_event: WebhookEvent, data_object: d
     stripe_account_deauthorize(stripe_account_id=stripe_account.pk)
 
 
-@webhook_handler(consts.EventType.SETUP_INTENT_SUCCEEDED)
 def setup_intent_succeeded(webhook_event: WebhookEvent, data_object: dict) -> None:
     """A card saved for later use (card on file). Nothing in the product saves cards yet: the event
     is kept, linked to its connected account (WebhookEvent.account), for the card-on-file work."""

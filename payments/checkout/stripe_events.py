@@ -1,4 +1,5 @@
-"""Stripe events about payment requests and their payments.
+"""Stripe events about payment requests and their payments: Checkout Sessions and PaymentIntents
+(routed here by payments/webhooks/routes.py).
 
 Each handler asks Stripe for the current PaymentIntent (never trusts the event's snapshot alone)
 and hands it to `payments.requests.recording`, which records at most one Payment per
@@ -14,7 +15,6 @@ from datetime import UTC, datetime
 from payments.checkout.session import payment_request_checkout_session_expired
 from payments.models import WebhookEvent
 from payments.requests.recording import FailedAttempt, payment_record_from_intent
-from payments.webhooks.routes import webhook_handler
 
 logger = logging.getLogger(__name__)
 
@@ -27,11 +27,6 @@ def _is_ours(data_object: dict) -> bool:
     return bool((data_object.get("metadata") or {}).get("payment_request_id"))
 
 
-@webhook_handler(
-    "checkout.session.completed",
-    "checkout.session.async_payment_succeeded",
-    "checkout.session.async_payment_failed",
-)
 def checkout_session_finished(webhook_event: WebhookEvent, data_object: dict) -> None:
     if not _is_ours(data_object):
         logger.info("%s %s is not a payment request's session", webhook_event.type, data_object.get("id"))
@@ -49,7 +44,6 @@ def checkout_session_finished(webhook_event: WebhookEvent, data_object: dict) ->
     )
 
 
-@webhook_handler("checkout.session.expired")
 def checkout_session_expired(webhook_event: WebhookEvent, data_object: dict) -> None:
     if not _is_ours(data_object):
         return
@@ -78,7 +72,6 @@ def _failed_attempt_of(webhook_event: WebhookEvent, data_object: dict) -> Failed
     )
 
 
-@webhook_handler("payment_intent.succeeded", "payment_intent.payment_failed")
 def payment_intent_finished(webhook_event: WebhookEvent, data_object: dict) -> None:
     if not _is_ours(data_object):
         return

@@ -1,18 +1,16 @@
-"""Webhook handlers for money after the payment: refunds, disputes, payouts, report runs.
-Each receives the stored WebhookEvent and the event's `data.object`; all are idempotent and never
-move a record backwards (see the services they call)."""
+"""Stripe events about refunds and disputes (routed here by payments/webhooks/routes.py).
+Each handler receives the stored WebhookEvent and the event's `data.object`; all are idempotent and
+never move a record backwards (see refunds/services.py and refunds/disputes.py)."""
 
 from __future__ import annotations
 
 import logging
 
-from django.db import transaction
 from django.db.models import Q
 
 from payments.models import Payment
+from payments.refunds.disputes import payment_dispute_apply
 from payments.refunds.services import RefundUpdate, refund_apply
-from payments.requests.history import history_record
-from payments.webhooks.routes import webhook_handler
 
 logger = logging.getLogger(__name__)
 
@@ -50,12 +48,10 @@ def _apply_refund_object(event, refund: dict) -> None:
     )
 
 
-@webhook_handler("refund.created", "refund.updated", "charge.refund.updated", "refund.failed")
 def handle_refund(event, obj: dict) -> None:
     _apply_refund_object(event, obj)
 
 
-@webhook_handler("charge.refunded")
 def handle_charge_refunded(event, obj: dict) -> None:
     """A charge with its refunds (when Stripe includes them); each refund is applied."""
     refunds = (obj.get("refunds") or {}).get("data") or []
@@ -69,55 +65,11 @@ def handle_charge_refunded(event, obj: dict) -> None:
         )
 
 
-@webhook_handler("charge.dispute.created", "charge.dispute.updated", "charge.dispute.closed")
 def handle_dispute(event, obj: dict) -> None:
+    """charge.dispute.created / updated / closed: the payment's dispute status (refunds/disputes.py)."""
     payment = _payment_for(
         account=event.account, payment_intent=obj.get("payment_intent"), charge=obj.get("charge")
     )
     if payment is None:
         return
-    status = obj.get("status", "")
-    with transaction.atomic():
-        payment = Payment.objects.select_for_update().select_related("payment_request").get(pk=payment.pk)
-        if payment.dispute_status == status:
-            return
-        if payment.dispute_status in ("won", "lost") and event.type != "charge.dispute.closed":
-            return  # a closed dispute is final; an older update arrived late
-        old = payment.status
-        payment.dispute_status = status
-        if status == "won":
-            payment.status = (
-                Payment.Status.REFUNDED
-                if payment.refunded_minor >= payment.amount_minor
-                else Payment.Status.PARTIALLY_REFUNDED
-                if payment.refunded_minor
-                else Payment.Status.SUCCEEDED
-            )
-        else:
-            payment.status = Payment.Status.DISPUTED
-        payment.save(update_fields=["dispute_status", "status", "updated_at"])
-        history_record(
-            payment_request=payment.payment_request,
-            payment=payment,
-            kind="disputed" if event.type == "charge.dispute.created" else "dispute_updated",
-            actor_label="stripe",
-            from_status=old,
-            to_status=payment.status,
-            message=f"Dispute {status.replace('_', ' ')}"
-            + (f" ({obj.get('reason')})" if obj.get("reason") else ""),
-            data={"dispute_id": obj.get("id"), "amount_minor": obj.get("amount")},
-        )
-
-
-@webhook_handler("payout.created", "payout.updated", "payout.paid", "payout.failed", "payout.canceled")
-def handle_payout(event, obj: dict) -> None:
-    from payments.payouts.services import payout_record
-
-    payout_record(account_id=event.account, payout=obj, event_created=int(event.created))
-
-
-@webhook_handler("reporting.report_run.succeeded", "reporting.report_run.failed")
-def handle_report_run(event, obj: dict) -> None:
-    from payments.reports.services import report_run_apply_event
-
-    report_run_apply_event(report_run=obj)
+    payment_dispute_apply(payment_id=payment.pk, event_type=event.type, dispute=obj)
