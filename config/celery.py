@@ -10,7 +10,10 @@ app = Celery("textpay")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 # The payments app keeps its tasks in its capability folders (`payments/<capability>/tasks.py`).
-app.autodiscover_tasks(["payments.requests", "payments.reports", "payments.webhooks"], related_name="tasks")
+app.autodiscover_tasks(
+    ["payments.requests", "payments.refunds", "payments.payouts", "payments.reports", "payments.webhooks"],
+    related_name="tasks",
+)
 
 # Queues by kind, each served by its own workers so that one kind of work never waits behind
 # another (a burst of receipts never delays money events; a sweep never delays webhooks). The

@@ -72,7 +72,7 @@ def payout_record(*, account_id: str, payout: dict, event_created: int) -> Payou
         if source_ids:
             payout_contents_link(payout=record, source_ids=source_ids)
         if record.status in NOTIFIED_STATUSES and record.notified_status != record.status:
-            from payments.reports.tasks import payout_email_task
+            from payments.payouts.tasks import payout_email_task
 
             payout_pk = record.pk
             transaction.on_commit(lambda: payout_email_task.delay(payout_pk))

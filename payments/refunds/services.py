@@ -131,7 +131,7 @@ def refund_submit(*, refund_id: int) -> Refund:
             idempotency_key=refund.idempotency_key,
         )
     except GatewayUnavailable:
-        from payments.reports.tasks import refund_submit_task
+        from payments.refunds.tasks import refund_submit_task
 
         logger.warning("Stripe unavailable for refund %s; retrying later", refund.pk)
         refund_submit_task.apply_async(args=[refund.pk], countdown=30)

@@ -1,35 +1,13 @@
-"""Celery tasks of the Payments tab (refunds, payouts, reports). Thin: ids in, services called,
-transient Stripe errors retried with back-off; each is safe to run twice."""
+"""Celery tasks of Stripe reports: submit a report run, then poll it until the file is ready. Thin:
+ids in, services called, transient Stripe errors retried with back-off; each is safe to run twice."""
 
 from celery import shared_task
 
 from payments.gateway.errors import GatewayUnavailable
-
-# Options shared by the tasks that call Stripe: retry with back-off while it is unreachable.
-_RETRY_WHILE_STRIPE_IS_UNAVAILABLE = {
-    "bind": True,
-    "autoretry_for": (GatewayUnavailable,),
-    "retry_backoff": 30,
-    "soft_time_limit": 50,
-    "time_limit": 60,
-}
+from payments.task_options import RETRY_WHILE_STRIPE_IS_UNAVAILABLE
 
 
-@shared_task(name="payments.refund_submit", max_retries=8, **_RETRY_WHILE_STRIPE_IS_UNAVAILABLE)
-def refund_submit_task(self, refund_id: int) -> None:
-    from payments.refunds.services import refund_submit
-
-    refund_submit(refund_id=refund_id)
-
-
-@shared_task(name="payments.payout_email", max_retries=5, **_RETRY_WHILE_STRIPE_IS_UNAVAILABLE)
-def payout_email_task(self, payout_id: int) -> None:
-    from payments.payouts.services import payout_email_send
-
-    payout_email_send(payout_id=payout_id)
-
-
-@shared_task(name="payments.report_run_submit", max_retries=8, **_RETRY_WHILE_STRIPE_IS_UNAVAILABLE)
+@shared_task(name="payments.report_run_submit", max_retries=8, **RETRY_WHILE_STRIPE_IS_UNAVAILABLE)
 def report_run_submit_task(self, report_run_id: int) -> None:
     from payments.models import ReportRun
     from payments.reports.services import report_run_submit
