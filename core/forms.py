@@ -2,6 +2,7 @@ from django import forms
 from phonenumber_field.formfields import PhoneNumberField
 
 from core.errors import ApplicationError
+from core.money import parse_major
 
 
 def form_add_application_error(form: forms.Form, error: ApplicationError) -> None:
@@ -26,3 +27,16 @@ class PhoneField(PhoneNumberField):
         if isinstance(value, str) and any(char.isalpha() for char in value):
             raise forms.ValidationError(self.error_messages["letters"], code="letters")
         return super().to_python(value)
+
+
+class AmountField(forms.CharField):
+    """An amount typed in major units ("125.50"), cleaned to integer minor units (12550)."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value in self.empty_values:
+            return None
+        try:
+            return parse_major(value)
+        except ValueError as exc:
+            raise forms.ValidationError(str(exc))

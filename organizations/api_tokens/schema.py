@@ -1,4 +1,5 @@
-"""OpenAPI description of the API token authentication (drf-spectacular extension)."""
+"""OpenAPI description of the API token authentication (drf-spectacular extension): imported by the
+API views (payments/requests/api.py) so the scheme is registered."""
 
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 

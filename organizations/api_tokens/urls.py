@@ -1,6 +1,8 @@
+"""/admin-tab/api-tokens/: an organization's API tokens."""
+
 from django.urls import path
 
-from payments.payment_settings import views
+from organizations.api_tokens import views
 
 urlpatterns = [
     path("", views.api_tokens, name="api-tokens"),

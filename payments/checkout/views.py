@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from core.errors import ApplicationError, NotFound
 from payments.accounts.selectors import stripe_account_customer_label
+from payments.checkout.forms import PayAmountForm
 from payments.checkout.session import (
     payment_record_from_checkout_return,
     payment_request_checkout_start,
@@ -17,7 +18,6 @@ from payments.checkout.session import (
     payment_request_open,
 )
 from payments.models import Payment, PaymentRequest
-from payments.payment_settings.forms import PayAmountForm
 from payments.requests.states import OPEN_STATUSES
 
 S = PaymentRequest.Status

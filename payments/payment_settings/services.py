@@ -1,22 +1,15 @@
-"""Admin tab: an organization's payment settings (message templates, reminder, limit) and its
-API tokens."""
+"""Admin tab -> Payment settings: an organization's message templates, reminder and largest payment."""
 
 from __future__ import annotations
 
-import secrets
-
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
 
-from core.errors import ApplicationError, NotFound, PermissionDenied
+from core.errors import ApplicationError, PermissionDenied
 from core.money import format_minor
 from organizations import permissions
-from organizations.api_tokens.authentication import api_token_hash
-from organizations.models import ApiToken, Organization, User
+from organizations.models import Organization, User
 from payments.requests.messages import UNMATCHED_BRACE_MESSAGE, template_unknown_placeholders
-
-API_TOKEN_PREFIX = "tp_"
 
 
 @transaction.atomic
@@ -67,43 +60,3 @@ def organization_payment_settings_update(
         ]
     )
     return organization
-
-
-@transaction.atomic
-def api_token_create(*, user: User, name: str, acting_user: User) -> tuple[ApiToken, str]:
-    """Create a token; returns it with its secret, which is shown once and never stored."""
-    if not permissions.can_manage_api_tokens(user):
-        raise PermissionDenied("Only Admins manage API tokens.")
-    if acting_user.organization_id != user.organization_id or not acting_user.is_active:
-        raise ApplicationError(
-            "Choose an active person of your organization.",
-            extra={"fields": {"acting_user": ["Choose an active person of your organization."]}},
-        )
-    name = (name or "").strip()
-    if not name:
-        raise ApplicationError("Name the token.", extra={"fields": {"name": ["Name the token."]}})
-    secret = API_TOKEN_PREFIX + secrets.token_urlsafe(32)
-    token = ApiToken.objects.create(
-        organization_id=user.organization_id,
-        name=name[:100],
-        prefix=secret[:10],
-        key_hash=api_token_hash(secret),
-        acting_user=acting_user,
-        created_by=user,
-    )
-    return token, secret
-
-
-@transaction.atomic
-def api_token_revoke(*, user: User, token_id: int) -> ApiToken:
-    if not permissions.can_manage_api_tokens(user):
-        raise PermissionDenied("Only Admins manage API tokens.")
-    token = (
-        ApiToken.objects.select_for_update().filter(organization_id=user.organization_id, pk=token_id).first()
-    )
-    if token is None:
-        raise NotFound("No such API token.")
-    if token.revoked_at is None:
-        token.revoked_at = timezone.now()
-        token.save(update_fields=["revoked_at"])
-    return token

@@ -15,8 +15,8 @@ from core.errors import ApplicationError
 from customers.models import Customer, Opportunity
 from organizations import permissions
 from payments.models import PaymentRequest
-from payments.payment_settings.forms import PaymentRequestForm
 from payments.requests import expiry, selectors, sending, states
+from payments.requests.forms import PaymentRequestForm
 from teams.models import Team
 
 FIELD_FOR_ERROR = {"customer": None, "opportunity": None, "currency": "amount"}

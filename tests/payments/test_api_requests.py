@@ -5,8 +5,8 @@ import pytest
 from django.core.management import call_command
 from rest_framework.test import APIClient
 
+from organizations.api_tokens.services import api_token_create, api_token_revoke
 from payments.models import PaymentRequest
-from payments.payment_settings.services import api_token_create, api_token_revoke
 from tests.factories import CustomerFactory, PaymentRequestFactory, StripeAccountFactory, UserFactory
 from tests.payments.openapi_check import assert_matches_schema
 
