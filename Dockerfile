@@ -15,6 +15,7 @@ RUN pip install .
 
 COPY . .
 RUN DJANGO_SECRET_KEY=collectstatic-only python manage.py collectstatic --noinput \
+    && DJANGO_SECRET_KEY=build-only python manage.py compilemessages_babel -v 0 \
     && useradd --create-home --uid 10001 textpay \
     && mkdir -p /app/var \
     && chown -R textpay /app/var

@@ -9,7 +9,7 @@ PIP := $(BIN)/pip --disable-pip-version-check -q
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/textpay
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
 
-.PHONY: run test lint fmt install install-test browser bench clean help
+.PHONY: run test lint fmt install install-test browser bench clean help messages
 
 help:
 	@echo "make run    - run the product on http://127.0.0.1:$(PORT)/ (SQLite, no accounts needed)"
@@ -30,7 +30,11 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 install: $(VENV)/.installed-run
 install-test: $(VENV)/.installed-test
 
-run: $(VENV)/.installed-run
+# Translation catalogs, compiled with Babel: no GNU gettext (msgfmt) needed. See core/catalogs.py.
+messages: $(VENV)/.installed-run
+	DJANGO_DEBUG=1 $(BIN)/python manage.py compilemessages_babel -v 0
+
+run: $(VENV)/.installed-run messages
 	@mkdir -p var
 	DJANGO_DEBUG=1 $(BIN)/python manage.py migrate --noinput -v 0
 	DJANGO_DEBUG=1 $(BIN)/python manage.py load_demo --site-url http://127.0.0.1:$(PORT)
@@ -43,7 +47,7 @@ lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
 
-test: $(VENV)/.installed-test browser lint
+test: $(VENV)/.installed-test browser lint messages
 	DJANGO_DEBUG=0 DJANGO_SECRET_KEY=test-only-secret DATABASE_URL=$(TEST_DATABASE_URL) \
 	CELERY_BROKER_URL=$(TEST_REDIS_URL) CELERY_TASK_ALWAYS_EAGER=1 \
 	$(BIN)/pytest $(PYTEST_ARGS)

@@ -1,3 +1,5 @@
+from django.utils.translation import pgettext
+
 from organizations import permissions
 
 
@@ -8,13 +10,21 @@ def navigation(request):
         return {}
     tabs = []
     if permissions.can_manage_organization(user):
-        tabs.append(("admin", "Admin", "/admin-tab/"))
+        tabs.append(("admin", pgettext("menu tab", "Admin"), "/admin-tab/"))
     if permissions.can_manage_people(user):
-        tabs.append(("manage", "Manage", "/manage/"))
+        tabs.append(("manage", pgettext("menu tab", "Manage"), "/manage/"))
     if permissions.can_view_customers(user):
-        tabs.append(("customers", "Customers", "/customers/"))
-        tabs.append(("requests", "My payment requests", "/requests/"))
+        tabs.append(("customers", pgettext("menu tab", "Customers"), "/customers/"))
+        tabs.append(("requests", pgettext("menu tab", "My payment requests"), "/requests/"))
     if permissions.can_open_payments_tab(user):
-        tabs.append(("payments", "Payments" if not user.is_advisor else "My payments", "/payments/"))
+        tabs.append(
+            (
+                "payments",
+                pgettext("menu tab", "Payments")
+                if not user.is_advisor
+                else pgettext("menu tab", "My payments"),
+                "/payments/",
+            )
+        )
     unread = user.notifications.filter(read_at__isnull=True).count()
     return {"nav_tabs": tabs, "unread_notifications": unread, "organization": user.organization}

@@ -2,8 +2,35 @@ from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
 
+from core import i18n
 from core.errors import ApplicationError
+
+
+class LanguageMiddleware:
+    """Activates the staff interface's language: the signed-in person's (profile -> dealership
+    default -> English), or for anonymous pages the browser's among the staff languages. Customer
+    pages (pay page, receipt) activate the customer's language themselves (i18n.customer_language)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            organization = user.organization
+            language = i18n.with_country(i18n.user_language(user), getattr(organization, "country", None))
+        else:
+            language = i18n.browser_language(request.headers.get("Accept-Language", ""))
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()
+        response = self.get_response(request)
+        patch_vary_headers(response, ("Accept-Language", "Cookie"))
+        response.headers.setdefault("Content-Language", translation.get_language())
+        translation.deactivate()
+        return response
 
 
 class ApplicationErrorMiddleware:

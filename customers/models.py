@@ -3,9 +3,16 @@ from phonenumber_field.modelfields import PhoneNumberField
 
 
 class Language(models.TextChoices):
+    """The customer surfaces' languages (settings.LANGUAGES), each named in itself."""
+
     EN = "en", "English"
-    FR = "fr", "French"
-    ES = "es", "Spanish"
+    FR = "fr", "Français"
+    FR_CA = "fr-ca", "Français (Canada)"
+    DE = "de", "Deutsch"
+    ES = "es", "Español"
+    IT = "it", "Italiano"
+    PL = "pl", "Polski"
+    PT_BR = "pt-br", "Português (Brasil)"
 
 
 class Customer(models.Model):

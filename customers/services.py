@@ -17,7 +17,7 @@ def _check_customer(data: dict) -> dict:
     if not data.get("phone") and not data.get("email"):
         errors["phone"] = ["Enter a mobile phone or an email, so the customer can be reached."]
     if data.get("preferred_language") and data["preferred_language"] not in Language.values:
-        errors["preferred_language"] = ["Choose English, French or Spanish."]
+        errors["preferred_language"] = ["Choose one of the listed languages."]
     if errors:
         raise ApplicationError(next(iter(errors.values()))[0], extra=errors)
     return {**data, "name": data["name"].strip(), "email": (data.get("email") or "").strip().lower()}
@@ -71,3 +71,12 @@ def opportunity_update(
     opportunity.title, opportunity.reference = _check_opportunity(title, reference)
     opportunity.save(update_fields=["title", "reference"])
     return opportunity
+
+
+def customer_language_remember(*, customer: Customer, language: str) -> Customer:
+    """The customer chose a language on the pay page: every later page and message uses it.
+    Anything but one of the listed languages is ignored."""
+    if language in Language.values and language != customer.preferred_language:
+        Customer.objects.filter(pk=customer.pk).update(preferred_language=language)
+        customer.preferred_language = language
+    return customer

@@ -1,4 +1,5 @@
-"""Twilio webhooks: message status callbacks and inbound SMS (STOP/START). Both are verified
+"""Twilio webhooks: message status callbacks and inbound SMS (STOP/START in every customer
+language, confirmed in the customer's language). Both are verified
 with Twilio's RequestValidator against the URL Twilio was given (SITE_URL + path); a request
 without a valid X-Twilio-Signature gets 403 and changes nothing."""
 
@@ -9,8 +10,9 @@ from django.http import HttpResponse, HttpResponseForbidden
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from twilio.request_validator import RequestValidator
+from twilio.twiml.messaging_response import MessagingResponse
 
-from notifications.services_twilio import sms_inbound_apply, sms_status_apply
+from notifications.services_twilio import sms_inbound_apply, sms_inbound_reply, sms_status_apply
 
 EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>'
 
@@ -43,5 +45,11 @@ def twilio_status(request):
 def twilio_inbound(request):
     if not _valid_signature(request):
         return HttpResponseForbidden("Invalid Twilio signature")
-    sms_inbound_apply(from_number=request.POST.get("From", ""), body=request.POST.get("Body", ""))
-    return HttpResponse(EMPTY_TWIML, content_type="text/xml")
+    from_number, body = request.POST.get("From", ""), request.POST.get("Body", "")
+    result = sms_inbound_apply(from_number=from_number, body=body)
+    reply = sms_inbound_reply(from_number=from_number, body=body, result=result)
+    if not reply:
+        return HttpResponse(EMPTY_TWIML, content_type="text/xml")
+    response = MessagingResponse()
+    response.message(reply)
+    return HttpResponse(str(response), content_type="text/xml")

@@ -1,24 +1,30 @@
 import secrets
 from datetime import timedelta
 
+from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 
 
 class Country(models.TextChoices):
-    US = "US", "United States"
-    CA = "CA", "Canada"
+    US = "US", _("United States")
+    CA = "CA", _("Canada")
 
 
 class Currency(models.TextChoices):
-    USD = "USD", "US dollar"
-    CAD = "CAD", "Canadian dollar"
+    USD = "USD", _("US dollar")
+    CAD = "CAD", _("Canadian dollar")
 
 
 CURRENCY_OF_COUNTRY = {Country.US: Currency.USD, Country.CA: Currency.CAD}
+
+# Each language named in itself (settings.LANGUAGES); staff pages come in the first three.
+LANGUAGE_CHOICES = list(settings.LANGUAGES)
+STAFF_LANGUAGE_CHOICES = LANGUAGE_CHOICES[:3]
 
 
 class Organization(models.Model):
@@ -28,6 +34,9 @@ class Organization(models.Model):
     country = models.CharField(max_length=2, choices=Country.choices, default=Country.US)
     currency = models.CharField(max_length=3, choices=Currency.choices, default=Currency.USD)
     time_zone = models.CharField(max_length=64, default="America/New_York")
+    # Customers without a preferred language, and staff without a profile language, get this one;
+    # blank = French (Canada) in Quebec, English elsewhere (core.i18n.organization_language).
+    default_language = models.CharField(max_length=5, choices=LANGUAGE_CHOICES, blank=True)
 
     # Business details Stripe onboarding asks for.
     legal_name = models.CharField(max_length=200, blank=True)
@@ -56,9 +65,9 @@ class Organization(models.Model):
 
 
 class Role(models.TextChoices):
-    ADMIN = "admin", "Admin"
-    MANAGER = "manager", "Manager"
-    ADVISOR = "advisor", "Advisor"
+    ADMIN = "admin", _("Admin")
+    MANAGER = "manager", _("Manager")
+    ADVISOR = "advisor", _("Advisor")
 
 
 class UserManager(BaseUserManager):
@@ -87,6 +96,8 @@ class User(AbstractBaseUser, PermissionsMixin):
         Organization, null=True, blank=True, on_delete=models.PROTECT, related_name="users"
     )
     role = models.CharField(max_length=10, choices=Role.choices, default=Role.ADVISOR)
+    # The staff interface's language; blank = the organization's default.
+    language = models.CharField(max_length=5, choices=STAFF_LANGUAGE_CHOICES, blank=True)
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False)
     date_joined = models.DateTimeField(default=timezone.now)
@@ -123,9 +134,9 @@ def _invitation_expiry():
 
 class Invitation(models.Model):
     class Status(models.TextChoices):
-        PENDING = "pending", "Pending"
-        ACCEPTED = "accepted", "Accepted"
-        REVOKED = "revoked", "Revoked"
+        PENDING = "pending", _("Pending")
+        ACCEPTED = "accepted", _("Accepted")
+        REVOKED = "revoked", _("Revoked")
 
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="invitations")
     name = models.CharField(max_length=150)

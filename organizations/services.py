@@ -11,8 +11,10 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
+from core import i18n
 from core.errors import ApplicationError, Conflict, PermissionDenied
 from organizations import permissions
 from organizations.models import (
@@ -220,23 +222,25 @@ def invitation_send(*, invitation_id: int) -> Invitation | None:
         "link": invitation_link(invitation=invitation),
         "expires_days": INVITATION_LIFETIME.days,
     }
-    if invitation.phone:
-        sms_send(
+    # In the dealership's language: the invitee has no profile language yet.
+    with translation.override(i18n.organization_language(organization)):
+        if invitation.phone:
+            sms_send(
+                organization=organization,
+                to=str(invitation.phone),
+                body=render_to_string("organizations/messages/invitation_sms.txt", context).strip(),
+                purpose="invitation",
+                invitation=invitation,
+            )
+        email_send(
             organization=organization,
-            to=str(invitation.phone),
-            body=render_to_string("organizations/messages/invitation_sms.txt", context).strip(),
+            to=invitation.email,
+            subject=_("You're invited to %(dealership)s on TextPay") % {"dealership": organization.name},
+            body=render_to_string("organizations/messages/invitation_email.txt", context),
+            html_body=render_to_string("organizations/messages/invitation_email.html", context),
             purpose="invitation",
             invitation=invitation,
         )
-    email_send(
-        organization=organization,
-        to=invitation.email,
-        subject=f"You're invited to {organization.name} on TextPay",
-        body=render_to_string("organizations/messages/invitation_email.txt", context),
-        html_body=render_to_string("organizations/messages/invitation_email.html", context),
-        purpose="invitation",
-        invitation=invitation,
-    )
     invitation.sent_at = timezone.now()
     invitation.save(update_fields=["sent_at"])
     return invitation

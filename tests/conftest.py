@@ -1,10 +1,23 @@
 """Shared fixtures. Feature-specific fixtures live next to their tests (or in tests/<app>/conftest.py)."""
 
+from pathlib import Path
+
 import pytest
 
+from core.catalogs import catalogs_compile, catalogs_stale
 from organizations.models import Role
 from tests.factories import CustomerFactory, OrganizationFactory, TeamFactory, UserFactory
 from tests.twilio_server import twilio_server  # noqa: F401  (fixture: a fake Twilio over real HTTP)
+
+
+def pytest_configure(config):
+    """`make test` compiles the catalogs first; a direct pytest run does it here when a .po changed
+    (Babel, no gettext), before any translation is loaded."""
+    locale_dir = Path(__file__).resolve().parent.parent / "locale"
+    if catalogs_stale(locale_dir):
+        _, errors = catalogs_compile(locale_dir)
+        if errors:
+            raise pytest.UsageError("Translation catalogs don't compile:\n" + "\n".join(errors))
 
 
 @pytest.fixture

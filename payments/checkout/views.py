@@ -8,6 +8,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from core import i18n
 from core.errors import ApplicationError, NotFound
 from payments.accounts.selectors import stripe_account_customer_label
 from payments.checkout.forms import PayAmountForm
@@ -28,11 +29,26 @@ def _major(minor: int) -> str:
     return f"{whole}.{cents:02d}"
 
 
-def _get_or_404(token: str) -> PaymentRequest:
+def _get_or_404(token: str, request=None) -> PaymentRequest:
     try:
-        return payment_request_get_by_token(token=token)
+        payment_request = payment_request_get_by_token(token=token)
     except NotFound:
         raise Http404("This payment link does not exist.")
+    if request is not None:
+        _activate_customer_language(request, payment_request)
+    return payment_request
+
+
+def _activate_customer_language(request, payment_request: PaymentRequest) -> None:
+    """Pages in the customer's language; ?lang=xx (the page's switch) wins and is remembered."""
+    i18n.customer_language_activate(payment_request.customer, chosen=request.GET.get("lang", ""))
+
+
+def _language_switch(payment_request: PaymentRequest) -> dict:
+    return {
+        "languages": i18n.language_choices(),
+        "current_language": i18n.customer_language(payment_request.customer),
+    }
 
 
 def _render_pay_page(
@@ -61,6 +77,7 @@ def _render_pay_page(
         "error": error,
         "confirming": confirming,
         "is_open": payment_request.status in OPEN_STATUSES,
+        **_language_switch(payment_request),
     }
     return render(request, "payments/pay/page.html", context, status=status)
 
@@ -71,6 +88,7 @@ def pay_page(request, token: str):
         payment_request = payment_request_open(token=token)
     except NotFound:
         raise Http404("This payment link does not exist.")
+    _activate_customer_language(request, payment_request)
     return _render_pay_page(request, payment_request)
 
 
@@ -78,7 +96,7 @@ def pay_page(request, token: str):
 @require_POST
 def pay_checkout(request, token: str):
     """The Pay button: create (or reuse) the Stripe Checkout Session and go there."""
-    payment_request = _get_or_404(token)
+    payment_request = _get_or_404(token, request)
     form = PayAmountForm(request.POST)
     if not form.is_valid():
         return _render_pay_page(request, payment_request, form=form, status=400)
@@ -96,7 +114,7 @@ def pay_checkout(request, token: str):
 @never_cache
 def pay_return(request, token: str):
     """Stripe's success URL: confirm with Stripe (never trust the URL) and show the result."""
-    _get_or_404(token)
+    _get_or_404(token, request)
     try:
         payment_record_from_checkout_return(token=token, session_id=request.GET.get("session_id", ""))
     except ApplicationError:
@@ -109,7 +127,7 @@ def pay_return(request, token: str):
 
 @never_cache
 def pay_receipt(request, token: str, payment_id: int):
-    payment_request = _get_or_404(token)
+    payment_request = _get_or_404(token, request)
     payment = (
         Payment.objects.filter(payment_request=payment_request, pk=payment_id)
         .exclude(status="failed")
@@ -120,5 +138,10 @@ def pay_receipt(request, token: str, payment_id: int):
     return render(
         request,
         "payments/pay/receipt.html",
-        {"pr": payment_request, "org": payment_request.organization, "payment": payment},
+        {
+            "pr": payment_request,
+            "org": payment_request.organization,
+            "payment": payment,
+            **_language_switch(payment_request),
+        },
     )

@@ -42,7 +42,7 @@ def test_international_number_with_prefix(client, advisor):
         ({"email": "dana@"}, "email"),
         ({"name": ""}, "name"),
         ({"phone": "", "email": ""}, "phone"),
-        ({"preferred_language": "de"}, "preferred_language"),
+        ({"preferred_language": "klingon"}, "preferred_language"),
     ],
 )
 def test_bad_input_is_named_on_the_field_and_nothing_saved(client, advisor, overrides, field):

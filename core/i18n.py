@@ -1,0 +1,160 @@
+"""Languages: which one a page or a message is in, and money/dates in that language's conventions.
+
+Customer surfaces (pay page, receipt, SMS, email) come in the 8 CUSTOMER_LANGUAGES, chosen as
+the customer's preferred language -> the dealership's default -> English. The staff interface
+comes in STAFF_LANGUAGES, chosen as the person's profile setting -> the dealership's default ->
+English. A dealership in Quebec defaults to Canadian French.
+
+The active Django language may carry the dealership's country ("en-ca", "es-us") so that numbers
+follow it: `$` is the Canadian dollar in en-CA, the US dollar in en-US. `fr` and `fr-ca` stay as
+chosen (they are two catalogs). Formats come from Babel (CLDR), never written by hand here.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from babel import Locale, UnknownLocaleError
+from babel.dates import format_date, format_time, get_datetime_format, get_timezone_location
+from babel.numbers import format_currency, get_currency_symbol
+from django.conf import settings
+from django.utils import translation
+from django.utils.translation import gettext, pgettext
+
+CUSTOMER_LANGUAGES = [code for code, _ in settings.LANGUAGES]
+STAFF_LANGUAGES = ["en", "fr", "fr-ca"]
+FALLBACK = "en"
+# Languages whose Babel locale may take the dealership's country (en_CA, es_US ...).
+_TAKES_COUNTRY = {"en", "es"}
+_CURRENCY_COUNTRY = {"USD": "US", "CAD": "CA"}
+_QUEBEC = {"QC", "QUEBEC", "QUÉBEC", "PQ"}
+# Zones that are links to another zone: CLDR names them after the zone they point to
+# (America/Montreal -> Toronto); a Quebec dealership that picked Montreal sees Montréal.
+_LINK_CITIES = {"America/Montreal": {"fr": "Montréal", "": "Montreal"}}
+
+
+def language_label(code: str) -> str:
+    """The language's own name: 'Français (Canada)'."""
+    return dict(settings.LANGUAGES).get(code, code)
+
+
+def organization_language(organization) -> str:
+    """The dealership's default language; French (Canada) for a dealership in Quebec that has
+    not chosen one, English otherwise."""
+    if organization is None:
+        return FALLBACK
+    if organization.default_language:
+        return organization.default_language
+    if organization.country == "CA" and (organization.state or "").strip().upper() in _QUEBEC:
+        return "fr-ca"
+    return FALLBACK
+
+
+def user_language(user) -> str:
+    """The staff interface's language for this person."""
+    language = getattr(user, "language", "") or organization_language(getattr(user, "organization", None))
+    return language if language in STAFF_LANGUAGES else FALLBACK
+
+
+def customer_language(customer) -> str:
+    """The language of everything the customer sees."""
+    language = customer.preferred_language or organization_language(customer.organization)
+    return language if language in CUSTOMER_LANGUAGES else FALLBACK
+
+
+def browser_language(accept_language: str, *, choices: list[str] | None = None) -> str:
+    """The best of `choices` (staff languages by default) for an Accept-Language header."""
+    choices = choices or STAFF_LANGUAGES
+    for code, _ in translation.trans_real.parse_accept_lang_header(accept_language or ""):
+        code = code.lower()
+        if code in choices:
+            return code
+        if code.split("-")[0] in choices:
+            return code.split("-")[0]
+    return FALLBACK
+
+
+def with_country(language: str, country: str | None) -> str:
+    """'en' at a Canadian dealership -> 'en-ca' (Babel formats, same catalog)."""
+    if language in _TAKES_COUNTRY and country:
+        candidate = f"{language}_{country.upper()}"
+        try:
+            Locale.parse(candidate)
+        except (UnknownLocaleError, ValueError):
+            return language
+        return f"{language}-{country.lower()}"
+    return language
+
+
+def babel_locale(language: str | None = None) -> Locale:
+    code = translation.to_locale(language or translation.get_language() or FALLBACK)
+    try:
+        return Locale.parse(code)
+    except (UnknownLocaleError, ValueError):
+        return Locale.parse(code.split("_")[0]) if "_" in code else Locale.parse(FALLBACK)
+
+
+def money_text(minor: int, currency: str, *, language: str | None = None) -> str:
+    """12345 CAD -> '123,45 $' in fr-CA, '$123.45' in en-CA, 'CA$123.45' in en-US. A bare `$`
+    outside the currency's own country becomes US$ / CA$."""
+    locale = babel_locale(language)
+    amount = int(minor)
+    major = f"{'-' if amount < 0 else ''}{abs(amount) // 100}.{abs(amount) % 100:02d}"
+    text = format_currency(Decimal(major), currency, locale=locale)
+    symbol = get_currency_symbol(currency, locale)
+    if symbol == "$" and locale.territory != _CURRENCY_COUNTRY.get(currency):
+        text = text.replace("$", {"USD": "US$", "CAD": "CA$"}.get(currency, currency + " "), 1)
+    return text
+
+
+def zone_city(time_zone: str, *, language: str | None = None) -> str:
+    locale = babel_locale(language)
+    link = _LINK_CITIES.get(time_zone)
+    if link:
+        return link.get(locale.language, link[""])
+    return get_timezone_location(ZoneInfo(time_zone), locale=locale, return_city=True)
+
+
+def zone_label(time_zone: str, *, language: str | None = None) -> str:
+    """'Chicago time', 'heure de Montréal', 'heure d’Edmonton'."""
+    city = zone_city(time_zone, language=language)
+    with translation.override(language or translation.get_language()):
+        if city[:1].upper() in "AEIOUHÉÈ":
+            return pgettext("time zone, city starts with a vowel or h", "%(city)s time") % {"city": city}
+        return gettext("%(city)s time") % {"city": city}
+
+
+def local_datetime_text(
+    value: datetime | None, time_zone: str, *, language: str | None = None, named: bool = True
+) -> str:
+    """A moment in the dealership's zone, in the language's format: 'Nov 22, 2026, 4:05 PM
+    (Chicago time)', '22 nov. 2026, 16 h 05 (heure de Montréal)'."""
+    if value is None:
+        return ""
+    locale = babel_locale(language)
+    zone = ZoneInfo(time_zone or "UTC")
+    local = value.astimezone(zone)
+    text = get_datetime_format("medium", locale=locale).format(
+        format_time(local, "short", locale=locale), format_date(local, "medium", locale=locale)
+    )
+    text = text.replace("'", "")  # CLDR quotes literal words in some patterns ("{1} 'à' {0}")
+    return f"{text} ({zone_label(time_zone, language=language)})" if named else text
+
+
+def customer_language_activate(customer, *, chosen: str = "") -> str:
+    """Activate the customer's language for this request (a valid `chosen` one wins and is
+    remembered on the customer). Returns the language code (without the country)."""
+    if chosen:
+        from customers.services import customer_language_remember
+
+        customer_language_remember(customer=customer, language=chosen.lower())
+    language = customer_language(customer)
+    translation.activate(with_country(language, customer.organization.country))
+    return language
+
+
+def language_choices() -> list[tuple[str, str]]:
+    """For a language switch: (code, own name) of every customer language."""
+    return list(settings.LANGUAGES)
