@@ -1,6 +1,7 @@
 from django.utils.translation import pgettext
 
 from organizations import permissions
+from organizations.models import STAFF_LANGUAGE_CHOICES
 
 
 def navigation(request):
@@ -27,4 +28,9 @@ def navigation(request):
             )
         )
     unread = user.notifications.filter(read_at__isnull=True).count()
-    return {"nav_tabs": tabs, "unread_notifications": unread, "organization": user.organization}
+    return {
+        "nav_tabs": tabs,
+        "unread_notifications": unread,
+        "organization": user.organization,
+        "staff_languages": STAFF_LANGUAGE_CHOICES,
+    }

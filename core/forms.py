@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 from phonenumber_field.formfields import PhoneNumberField
 
 from core.errors import ApplicationError
@@ -20,7 +21,7 @@ class PhoneField(PhoneNumberField):
 
     default_error_messages = {
         **PhoneNumberField.default_error_messages,
-        "letters": "A phone number has digits only (letters aren't read as keypad digits).",
+        "letters": _("A phone number has digits only (letters aren't read as keypad digits)."),
     }
 
     def to_python(self, value):

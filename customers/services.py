@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from core.errors import ApplicationError, PermissionDenied
 from customers.models import Customer, Language, Opportunity
@@ -13,11 +14,11 @@ CUSTOMER_FIELDS = ("name", "phone", "email", "preferred_language")
 def _check_customer(data: dict) -> dict:
     errors = {}
     if not (data.get("name") or "").strip():
-        errors["name"] = ["Enter the customer's name."]
+        errors["name"] = [_("Enter the customer's name.")]
     if not data.get("phone") and not data.get("email"):
-        errors["phone"] = ["Enter a mobile phone or an email, so the customer can be reached."]
+        errors["phone"] = [_("Enter a mobile phone or an email, so the customer can be reached.")]
     if data.get("preferred_language") and data["preferred_language"] not in Language.values:
-        errors["preferred_language"] = ["Choose one of the listed languages."]
+        errors["preferred_language"] = [_("Choose one of the listed languages.")]
     if errors:
         raise ApplicationError(next(iter(errors.values()))[0], extra=errors)
     return {**data, "name": data["name"].strip(), "email": (data.get("email") or "").strip().lower()}

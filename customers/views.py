@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
 from core.errors import ApplicationError
 from core.forms import form_add_application_error
@@ -39,7 +40,7 @@ def customer_create(request):
         except ApplicationError as exc:
             form_add_application_error(form, exc)
         else:
-            messages.success(request, f"Customer {customer.name} added.")
+            messages.success(request, _("Customer %(name)s added.") % {"name": customer.name})
             return redirect("customer-detail", customer_id=customer.pk)
     return render(request, "customers/customer_form.html", {"form": form, "customer": None})
 
@@ -72,7 +73,7 @@ def customer_edit(request, customer_id: int):
         except ApplicationError as exc:
             form_add_application_error(form, exc)
         else:
-            messages.success(request, "Customer saved.")
+            messages.success(request, _("Customer saved."))
             return redirect("customer-detail", customer_id=customer.pk)
     return render(request, "customers/customer_form.html", {"form": form, "customer": customer})
 
@@ -88,7 +89,7 @@ def opportunity_create(request, customer_id: int):
         except ApplicationError as exc:
             form_add_application_error(form, exc)
         else:
-            messages.success(request, "Opportunity added.")
+            messages.success(request, _("Opportunity added."))
             return redirect("customer-detail", customer_id=customer.pk)
     return render(
         request, "customers/opportunity_form.html", {"form": form, "customer": customer, "opportunity": None}
@@ -109,7 +110,7 @@ def opportunity_edit(request, customer_id: int, opportunity_id: int):
         except ApplicationError as exc:
             form_add_application_error(form, exc)
         else:
-            messages.success(request, "Opportunity saved.")
+            messages.success(request, _("Opportunity saved."))
             return redirect("customer-detail", customer_id=customer.pk)
     return render(
         request,

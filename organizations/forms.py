@@ -3,9 +3,12 @@ from zoneinfo import available_timezones
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.template import loader
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 
 from core.forms import PhoneField
-from organizations.models import Country, Organization, Role, User
+from core.i18n import user_language
+from organizations.models import STAFF_LANGUAGE_CHOICES, Country, Organization, Role, User
 from organizations.services import ORGANIZATION_DETAIL_FIELDS
 from teams.models import Team
 
@@ -17,7 +20,7 @@ NORTH_AMERICAN_ZONES = sorted(
 class EmailLoginForm(AuthenticationForm):
     """Log in with email and password (emails are stored lower-case)."""
 
-    username = forms.EmailField(label="Email", widget=forms.EmailInput(attrs={"autofocus": True}))
+    username = forms.EmailField(label=_("Email"), widget=forms.EmailInput(attrs={"autofocus": True}))
 
     def clean_username(self):
         return self.cleaned_data["username"].strip().lower()
@@ -41,8 +44,9 @@ class QueuedPasswordResetForm(PasswordResetForm):
     ):
         from notifications.services import email_send
 
-        subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
-        body = loader.render_to_string(email_template_name, context)
+        with translation.override(user_language(context["user"])):  # in the person's language
+            subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
+            body = loader.render_to_string(email_template_name, context)
         email_send(
             organization=context["user"].organization,
             to=to_email,
@@ -53,14 +57,35 @@ class QueuedPasswordResetForm(PasswordResetForm):
 
 
 class OrganizationForm(forms.ModelForm):
-    time_zone = forms.ChoiceField(choices=[(z, z.replace("_", " ")) for z in NORTH_AMERICAN_ZONES])
-    website = forms.URLField(required=False, assume_scheme="https")
+    time_zone = forms.ChoiceField(
+        label=_("Time zone"), choices=[(z, z.replace("_", " ")) for z in NORTH_AMERICAN_ZONES]
+    )
+    website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
 
     class Meta:
         model = Organization
         fields = list(ORGANIZATION_DETAIL_FIELDS)
-        labels = {"name": "Dealership name", "address_line1": "Address", "address_line2": "Address (line 2)"}
-        help_texts = {"country": "Sets the currency: US → USD, Canada → CAD."}
+        labels = {
+            "name": _("Dealership name"),
+            "country": _("Country"),
+            "time_zone": _("Time zone"),
+            "default_language": _("Default language"),
+            "legal_name": _("Legal name"),
+            "address_line1": _("Address"),
+            "address_line2": _("Address (line 2)"),
+            "city": _("City"),
+            "state": _("State / province"),
+            "postal_code": _("Postal code"),
+            "support_email": _("Support email"),
+            "website": _("Website"),
+        }
+        help_texts = {
+            "country": _("Sets the currency: US → USD, Canada → CAD."),
+            "default_language": _(
+                "For customers who have not chosen a language, and for staff pages (English or French). "
+                "Empty: French in Quebec, English elsewhere."
+            ),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -68,7 +93,7 @@ class OrganizationForm(forms.ModelForm):
         self.fields["support_phone"] = PhoneField(
             region=region,
             required=False,
-            label="Support phone",
+            label=_("Support phone"),
             widget=forms.TextInput(attrs={"type": "tel"}),
         )
         if self.instance and self.instance.support_phone:
@@ -76,12 +101,12 @@ class OrganizationForm(forms.ModelForm):
 
 
 class InvitationForm(forms.Form):
-    name = forms.CharField(max_length=150)
-    phone = PhoneField(label="Mobile phone", widget=forms.TextInput(attrs={"type": "tel"}))
-    email = forms.EmailField()
-    role = forms.ChoiceField(choices=Role.choices, initial=Role.ADVISOR)
+    name = forms.CharField(label=_("Name"), max_length=150)
+    phone = PhoneField(label=_("Mobile phone"), widget=forms.TextInput(attrs={"type": "tel"}))
+    email = forms.EmailField(label=_("Email"))
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.ADVISOR)
     teams = forms.ModelMultipleChoiceField(
-        queryset=Team.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
+        label=_("Teams"), queryset=Team.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
     )
 
     def __init__(self, *args, organization, **kwargs):
@@ -91,20 +116,30 @@ class InvitationForm(forms.Form):
         self.fields["teams"].queryset = Team.objects.filter(organization=organization)
 
 
+class LanguageForm(forms.Form):
+    """The language of the staff interface, chosen by each person."""
+
+    language = forms.ChoiceField(
+        label=_("Language"),
+        required=False,
+        choices=[("", _("The dealership's default"))] + list(STAFF_LANGUAGE_CHOICES),
+    )
+
+
 class RoleForm(forms.Form):
     role = forms.ChoiceField(choices=Role.choices)
 
 
 class RegistrationForm(forms.Form):
     password1 = forms.CharField(
-        label="Password", widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+        label=_("Password"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
     )
     password2 = forms.CharField(
-        label="Password again", widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+        label=_("Password again"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
     )
 
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("password1") and cleaned.get("password1") != cleaned.get("password2"):
-            self.add_error("password2", "The two passwords don't match.")
+            self.add_error("password2", _("The two passwords don't match."))
         return cleaned

@@ -35,6 +35,7 @@ ORGANIZATION_DETAIL_FIELDS = (
     "name",
     "country",
     "time_zone",
+    "default_language",
     "legal_name",
     "address_line1",
     "address_line2",
@@ -45,6 +46,21 @@ ORGANIZATION_DETAIL_FIELDS = (
     "support_email",
     "website",
 )
+
+
+# --- Languages ------------------------------------------------------------------------------
+@transaction.atomic
+def user_language_set(*, user: User, language: str) -> User:
+    """The person's staff-interface language; "" = the dealership's default."""
+    from core.i18n import STAFF_LANGUAGES
+
+    if language and language not in STAFF_LANGUAGES:
+        raise ApplicationError(
+            _("Choose English or French."), extra={"language": [_("Choose English or French.")]}
+        )
+    User.objects.filter(pk=user.pk).update(language=language)
+    user.language = language
+    return user
 
 
 # --- Organization ---------------------------------------------------------------------------

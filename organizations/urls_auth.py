@@ -13,6 +13,7 @@ urlpatterns = [
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("language/", views.language_set, name="language-set"),
     path(
         "password-reset/",
         auth_views.PasswordResetView.as_view(form_class=QueuedPasswordResetForm),

@@ -6,12 +6,15 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from core.errors import ApplicationError
 from core.forms import form_add_application_error
 from organizations import permissions, selectors, services
-from organizations.forms import InvitationForm, OrganizationForm, RegistrationForm, RoleForm
+from organizations.forms import InvitationForm, LanguageForm, OrganizationForm, RegistrationForm, RoleForm
 from organizations.models import Role
 
 
@@ -44,7 +47,7 @@ def person_role_change(request, user_id: int):
     person = selectors.organization_user_get(organization=request.user.organization, user_id=user_id)
     form = RoleForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Choose a role.")
+        messages.error(request, _("Choose a role."))
         return redirect("people")
     try:
         services.user_role_change(user=person, role=form.cleaned_data["role"], actor=request.user)
@@ -100,7 +103,9 @@ def invitation_create(request):
         except ApplicationError as exc:
             form_add_application_error(form, exc)
         else:
-            messages.success(request, f"Invitation sent to {invitation.name} by SMS and email.")
+            messages.success(
+                request, _("Invitation sent to %(name)s by SMS and email.") % {"name": invitation.name}
+            )
             return redirect("people")
     return render(request, "organizations/invite.html", {"form": form})
 
@@ -116,7 +121,9 @@ def invitation_resend(request, invitation_id: int):
         messages.error(request, exc.message)
     else:
         messages.success(
-            request, f"Invitation re-sent to {invitation.name}; the previous link no longer works."
+            request,
+            _("Invitation re-sent to %(name)s; the previous link no longer works.")
+            % {"name": invitation.name},
         )
     return redirect("people")
 
@@ -131,7 +138,7 @@ def invitation_revoke(request, invitation_id: int):
     except ApplicationError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, f"Invitation for {invitation.name} revoked.")
+        messages.success(request, _("Invitation for %(name)s revoked.") % {"name": invitation.name})
     return redirect("people")
 
 
@@ -152,25 +159,51 @@ def register(request, token: str):
                 form.add_error(None, exc.message)
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            messages.success(request, f"Welcome to {user.organization.name}, {user.name}!")
+            messages.success(
+                request,
+                _("Welcome to %(dealership)s, %(name)s!")
+                % {"dealership": user.organization.name, "name": user.name},
+            )
             return redirect("home")
     return render(request, "organizations/register.html", {"form": form, "invitation": invitation})
+
+
+# --- The person's language ------------------------------------------------------------------
+@login_required
+@require_POST
+def language_set(request):
+    """The sidebar's language menu: the staff interface in English or French."""
+    form = LanguageForm(request.POST)
+    if form.is_valid():
+        services.user_language_set(user=request.user, language=form.cleaned_data["language"])
+    next_url = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        return redirect(next_url)
+    return redirect("home")
 
 
 # --- Admin tab ------------------------------------------------------------------------------
 ADMIN_SECTIONS = [
     (
-        "Connections",
+        gettext_lazy("Connections"),
         "/admin-tab/connections/",
-        "Connect Stripe so customers can pay; see the account status.",
+        gettext_lazy("Connect Stripe so customers can pay; see the account status."),
     ),
     (
-        "Payment settings",
+        gettext_lazy("Payment settings"),
         "/admin-tab/payment-settings/",
-        "Message templates, reminders and the maximum amount per payment.",
+        gettext_lazy("Message templates, reminders and the maximum amount per payment."),
     ),
-    ("API tokens", "/admin-tab/api-tokens/", "Tokens for your DMS or CRM to use the TextPay API."),
-    ("Payout emails", "/admin-tab/payout-emails/", "Who receives an email for each payout."),
+    (
+        gettext_lazy("API tokens"),
+        "/admin-tab/api-tokens/",
+        gettext_lazy("Tokens for your DMS or CRM to use the TextPay API."),
+    ),
+    (
+        gettext_lazy("Payout emails"),
+        "/admin-tab/payout-emails/",
+        gettext_lazy("Who receives an email for each payout."),
+    ),
 ]
 
 
@@ -187,7 +220,7 @@ def admin_tab(request):
         except ApplicationError as exc:
             form_add_application_error(form, exc)
         else:
-            messages.success(request, "Business details saved.")
+            messages.success(request, _("Business details saved."))
             return redirect("admin-tab")
     organization.refresh_from_db()
     return render(

@@ -1,12 +1,17 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from teams.selectors import team_member_candidates
 
 
 class TeamForm(forms.Form):
-    name = forms.CharField(max_length=120)
+    name = forms.CharField(label=_("Name"), max_length=120)
     members = forms.ModelMultipleChoiceField(
-        queryset=None, required=False, widget=forms.CheckboxSelectMultiple, help_text="Advisors and managers."
+        label=_("Members"),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Advisors and managers."),
     )
 
     def __init__(self, *args, organization, **kwargs):

@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.errors import ApplicationError
@@ -38,7 +39,7 @@ def team_create(request):
         except ApplicationError as exc:
             form_add_application_error(form, exc)
         else:
-            messages.success(request, f"Team {team.name} created.")
+            messages.success(request, _("Team %(name)s created.") % {"name": team.name})
             return redirect("team-list")
     return render(request, "teams/team_form.html", {"form": form, "team": None})
 
@@ -62,7 +63,7 @@ def team_edit(request, team_id: int):
         except ApplicationError as exc:
             form_add_application_error(form, exc)
         else:
-            messages.success(request, f"Team {form.cleaned_data['name']} saved.")
+            messages.success(request, _("Team %(name)s saved.") % {"name": form.cleaned_data["name"]})
             return redirect("team-list")
     return render(
         request,
@@ -84,7 +85,8 @@ def team_payments_toggle(request, team_id: int):
         raise PermissionDenied
     enabled = request.POST.get("enabled") in ("1", "on", "true")
     team = services.team_payments_set(team=team, actor=request.user, enabled=enabled)
-    messages.success(request, f"Payments {'on' if team.payments_enabled else 'off'} for {team.name}.")
+    message = _("Payments on for %(name)s.") if team.payments_enabled else _("Payments off for %(name)s.")
+    messages.success(request, message % {"name": team.name})
     next_url = request.POST.get("next", "")
     if url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
         return redirect(next_url)

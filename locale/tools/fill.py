@@ -59,6 +59,10 @@ def main():
             else:
                 key = (message.context, message.id) if message.context else message.id
             entry = table.get(key)
+            if "fuzzy" in message.flags and (entry is None or locale not in entry):
+                # msgmerge's guess from a similar string: never shipped, so cleared
+                message.flags.discard("fuzzy")
+                message.string = ("",) * len(message.string) if isinstance(message.string, tuple) else ""
             if entry is None:
                 if not message.string or (isinstance(message.string, tuple) and not all(message.string)):
                     missing.add(key)

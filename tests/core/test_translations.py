@@ -107,6 +107,11 @@ def test_customer_templates_have_no_unmarked_text(path):
     assert _unmarked_text(path) == []
 
 
+@pytest.mark.parametrize("path", STAFF_TEMPLATES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_staff_templates_have_no_unmarked_text(path):
+    assert _unmarked_text(path) == []
+
+
 def _missing(paths, locales):
     missing = []
     for path in paths:
@@ -124,6 +129,10 @@ def _missing(paths, locales):
 
 def test_every_customer_string_is_translated_in_every_language():
     assert _missing(CUSTOMER_TEMPLATES + CUSTOMER_PYTHON, LOCALES) == []
+
+
+def test_every_staff_string_is_translated_in_french():
+    assert _missing(STAFF_TEMPLATES, STAFF_LOCALES) == []
 
 
 def test_the_scan_sees_unmarked_text(tmp_path):
