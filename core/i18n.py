@@ -12,16 +12,26 @@ chosen (they are two catalogs). Formats come from Babel (CLDR), never written by
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_time, get_datetime_format, get_timezone_location
-from babel.numbers import format_currency, get_currency_symbol
+from babel.numbers import (
+    NumberFormatError,
+    format_currency,
+    format_decimal,
+    get_currency_symbol,
+    get_group_symbol,
+    parse_decimal,
+)
 from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext, pgettext
+
+from core.money import parse_major
 
 CUSTOMER_LANGUAGES = [code for code, _ in settings.LANGUAGES]
 STAFF_LANGUAGES = ["en", "fr", "fr-ca"]
@@ -158,3 +168,48 @@ def customer_language_activate(customer, *, chosen: str = "") -> str:
 def language_choices() -> list[tuple[str, str]]:
     """For a language switch: (code, own name) of every customer language."""
     return list(settings.LANGUAGES)
+
+
+_CANONICAL = re.compile(r"-?\d+(?:\.\d{1,2})?", re.ASCII)  # what our own forms put in fields: 1234.56
+_TYPED = re.compile(
+    r"[-+]?[0-9.,'\u2019 \u00a0\u202f\u2009]+", re.ASCII
+)  # digits and separators only (no 1e3)
+_SPACES = re.compile(r"(?<=\d)[ \u00a0\u202f\u2009](?=\d)")
+
+
+def amount_parse(text, *, language: str | None = None) -> int:
+    """An amount typed in the interface's language -> minor units. In French `12,34` is 12.34
+    and `1 234,56` is 1234.56 (any space groups the thousands); in German `1.234,56`; in English
+    `1,234.56`. Babel reads it strictly (a separator in the wrong place is refused, never
+    guessed); the plain `1234.56` our own fields hold is always understood. ValueError with a
+    message in the language otherwise."""
+    locale = babel_locale(language)
+    raw = str(text if text is not None else "").strip()
+    for symbol in ("CA$", "US$", "$", "CAD", "USD"):
+        raw = raw.replace(symbol, "")
+    raw = raw.strip()
+    if not raw or not _TYPED.fullmatch(raw):
+        raise ValueError(_amount_example(locale))
+    group = get_group_symbol(locale)
+    if group in " \u00a0\u202f":
+        raw = _SPACES.sub(group, raw)
+    try:
+        value = parse_decimal(raw, locale=locale, strict=True)
+    except NumberFormatError:
+        if not _CANONICAL.fullmatch(raw):
+            raise ValueError(_amount_example(locale))
+        return parse_major(raw)
+    if not value.is_finite():
+        raise ValueError(_amount_example(locale))
+    return parse_major(format(value, "f"))
+
+
+def _amount_example(locale) -> str:
+    example = format_decimal(Decimal("1234.56"), locale=locale, group_separator=True)
+    return gettext("Enter an amount such as %(example)s.") % {"example": example}
+
+
+def amount_input_text(minor: int, *, language: str | None = None) -> str:
+    """Minor units as the language writes them in a field, without grouping: 125050 -> '1250,50'."""
+    major = Decimal(int(minor)) / 100
+    return format_decimal(major, format="0.00", locale=babel_locale(language))

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.forms import PhoneField
 from core.i18n import user_language
-from organizations.models import STAFF_LANGUAGE_CHOICES, Country, Organization, Role, User
+from organizations.models import LANGUAGE_CHOICES, STAFF_LANGUAGE_CHOICES, Country, Organization, Role, User
 from organizations.services import ORGANIZATION_DETAIL_FIELDS
 from teams.models import Team
 
@@ -61,6 +61,12 @@ class OrganizationForm(forms.ModelForm):
         label=_("Time zone"), choices=[(z, z.replace("_", " ")) for z in NORTH_AMERICAN_ZONES]
     )
     website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
+    default_language = forms.ChoiceField(
+        label=_("Default language"),
+        required=False,
+        choices=[("", _("Automatic: French in Quebec, English elsewhere"))] + list(LANGUAGE_CHOICES),
+        help_text=_("For customers who have not chosen a language, and for staff pages (English or French)."),
+    )
 
     class Meta:
         model = Organization
@@ -81,10 +87,6 @@ class OrganizationForm(forms.ModelForm):
         }
         help_texts = {
             "country": _("Sets the currency: US → USD, Canada → CAD."),
-            "default_language": _(
-                "For customers who have not chosen a language, and for staff pages (English or French). "
-                "Empty: French in Quebec, English elsewhere."
-            ),
         }
 
     def __init__(self, *args, **kwargs):

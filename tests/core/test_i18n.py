@@ -157,3 +157,44 @@ def test_catalogs_compile_on_a_machine_without_gettext(tmp_path):
     )
     assert command.returncode == 0, command.stderr
     assert "fr_CA:" in command.stdout
+
+
+@pytest.mark.parametrize(
+    ("language", "typed", "minor"),
+    [
+        ("fr-ca", "12,34", 1234),
+        ("fr-ca", "1 234,56", 123456),  # a plain space groups thousands, as people type it
+        ("fr-ca", "1\u00a0234,56 $", 123456),
+        ("fr", "1\u202f234,56", 123456),
+        ("fr-ca", "125.50", 12550),  # what our own fields hold is always understood
+        ("de", "1.234,56", 123456),
+        ("pt-br", "12,34", 1234),
+        ("en-us", "1,234.56", 123456),
+        ("en-us", "12.34", 1234),
+    ],
+)
+def test_amount_input_follows_the_interface_language(language, typed, minor):
+    assert i18n.amount_parse(typed, language=language) == minor
+
+
+@pytest.mark.parametrize(
+    ("language", "typed"),
+    [
+        ("en-us", "12,34"),  # in English a comma groups thousands: ambiguous, refused
+        ("fr-ca", "1,234.56"),
+        ("fr-ca", "1 23,4"),  # a group that isn't three digits
+        ("fr-ca", "1e3"),
+        ("fr-ca", "12,345"),  # three decimals
+        ("de", "abc"),
+    ],
+)
+def test_amount_input_refuses_what_it_would_have_to_guess(language, typed):
+    with pytest.raises(ValueError), translation.override(language):
+        i18n.amount_parse(typed, language=language)
+
+
+def test_amount_error_is_in_the_language_with_a_local_example():
+    with translation.override("fr-ca"), pytest.raises(ValueError) as error:
+        i18n.amount_parse("douze", language="fr-ca")
+    assert plain(str(error.value)) == "Entrez un montant, par exemple 1 234,56."
+    assert i18n.amount_input_text(125_050, language="fr-ca") == "1250,50"
