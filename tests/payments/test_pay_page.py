@@ -238,13 +238,23 @@ def test_partial_payments(deliver, stripe_server, client, advisor, customer, tea
         7_550,
     ]
     # Paid in full: the first part is no longer "partially paid" on the Payments tab.
-    assert set(Payment.objects.filter(payment_request=pr).values_list("display_status", flat=True)) == {"paid"}
+    assert set(Payment.objects.filter(payment_request=pr).values_list("display_status", flat=True)) == {
+        "paid"
+    }
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("outcome", ["expired", "cancelled"])
 def test_a_declined_attempt_shows_what_became_of_its_request(
-    outcome, deliver, stripe_server, client, advisor, customer, team, account, django_capture_on_commit_callbacks
+    outcome,
+    deliver,
+    stripe_server,
+    client,
+    advisor,
+    customer,
+    team,
+    account,
+    django_capture_on_commit_callbacks,
 ):
     """The failed attempt's status on the Payments tab follows its request through the state
     machine: expired by the sweep, or cancelled by the advisor."""
