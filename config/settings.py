@@ -171,6 +171,9 @@ STRIPE_API_BASE = env.str("STRIPE_API_BASE", default="")
 STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="")
 STRIPE_CONNECT_WEBHOOK_SECRET = env.str("STRIPE_CONNECT_WEBHOOK_SECRET", default="")
 STRIPE_WEBHOOK_TOLERANCE_SECONDS = 300
+# The gateway retries a 429 (rate_limit / lock_timeout) after each of these waits (+ up to 25 % jitter),
+# with the same idempotency key; then it raises GatewayRateLimited and the task retries later.
+STRIPE_RETRY_BACKOFF_SECONDS = (0.5, 1.0, 2.0)
 # The emulator (stripe_sandbox) is mounted at /sandbox/stripe/ only in development: with DEBUG, or when no
 # real key is configured. Decided once at start-up; production (DEBUG off, a real key) never mounts it.
 STRIPE_SANDBOX_MOUNTED = DEBUG or not STRIPE_SECRET_KEY

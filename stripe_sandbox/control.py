@@ -14,6 +14,10 @@ POST /_sandbox/charges/{ch}/dispute     reason=, amount=
 POST /_sandbox/refunds/{re}/fail        reason=
 POST /_sandbox/events                   type=, account=, object_id= | object (JSON body)   emit any event
 POST /_sandbox/events/{evt}/resend      deliver a stored event again
+POST /_sandbox/failures                 code=rate_limit|lock_timeout|card_declined, times=1, method=, path=
+                                        (a prefix), decline_code=, advice_code=, payment_intent= (an id):
+                                        the next matching /v1 requests get that error (fidelity.py)
+GET  /_sandbox/requests                 {"counts": {api key: {valid, invalid, undefined, ...}}, "refused": [...]}
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ import json
 from typing import TYPE_CHECKING
 
 from . import operations as ops
+from .fidelity import Failure
 from .wire import Response, StripeErrorResponse, invalid, new_id, not_found
 
 if TYPE_CHECKING:
@@ -207,6 +212,37 @@ def events_resend(emu: Emulator, req: Request, event_id: str) -> Response:
     return Response.json(event)
 
 
+def failures_create(emu: Emulator, req: Request) -> Response:
+    _auth(emu, req)
+    p = _params(req)
+    intent = None
+    if p.get("payment_intent"):
+        intent = copy.deepcopy(_object(emu, "payment_intent", p["payment_intent"]))
+    try:
+        times = int(p.get("times") or 1)
+    except ValueError:
+        raise invalid("times must be an integer", param="times")
+    failure = Failure(
+        code=p.get("code") or "",
+        times=times,
+        method=(p.get("method") or "").upper() or None,
+        path=p.get("path") or None,
+        decline_code=p.get("decline_code") or None,
+        advice_code=p.get("advice_code") or None,
+        payment_intent=intent,
+    )
+    emu.fidelity.fail_next(failure)
+    return Response.json({"code": failure.code, "times": failure.times, "path": failure.path})
+
+
+def requests_seen(emu: Emulator, req: Request) -> Response:
+    _auth(emu, req)
+    keys = sorted({key for key, _ in emu.fidelity._counts})
+    return Response.json(
+        {"counts": {key: emu.fidelity.counts(key) for key in keys}, "refused": emu.fidelity.refused}
+    )
+
+
 ROUTES = [
     ("POST", r"/_sandbox/reset", reset),
     ("GET", r"/_sandbox/state", state),
@@ -221,4 +257,6 @@ ROUTES = [
     ("POST", r"/_sandbox/refunds/(?P<refund_id>re_\w+)/fail", refund_fail),
     ("POST", r"/_sandbox/events", events_emit),
     ("POST", r"/_sandbox/events/(?P<event_id>evt_\w+)/resend", events_resend),
+    ("POST", r"/_sandbox/failures", failures_create),
+    ("GET", r"/_sandbox/requests", requests_seen),
 ]

@@ -16,6 +16,7 @@ from typing import Any
 from wsgiref.util import application_uri
 
 from .delivery import Delivery, Dispatcher
+from .fidelity import Fidelity
 from .wire import ParamError, Response, StripeErrorResponse, invalid, new_id, parse_form
 
 logger = logging.getLogger(__name__)
@@ -44,6 +45,7 @@ class EmulatorConfig:
     platform_name: str = "TextPay"
     dev_tools: bool = False  # the tools page at "/" (finish onboarding, pay out, dispute, move the clock)
     rate_limit: float = 0  # /v1 requests per second before 429 rate_limit (0 = none; see limits.py)
+    strict: bool = True  # check every /v1 request against the SDK's definition (fidelity.py)
 
 
 @dataclass
@@ -85,6 +87,7 @@ class Emulator:
         self.dispatcher = Dispatcher(self.config.delivery_mode)
         self._outbox: list[Delivery] = []
         self._current_request: Request | None = None
+        self.fidelity = Fidelity(strict=self.config.strict)
         self.state: dict[str, Any] = {}
         from .limits import TokenBucket  # noqa: PLC0415 - limits.py imports the operations
 
@@ -124,6 +127,8 @@ class Emulator:
                 "clock_offset": 0,
             }
             self.dispatcher.take_held()
+            self.fidelity.failures.clear()
+            self.fidelity.seen.clear()
 
     def save(self) -> None:
         if not self.config.state_file:
@@ -386,6 +391,7 @@ class Emulator:
             self._current_request = req
             try:
                 self._authenticate(req)
+                self.fidelity.before(req)  # errors on demand, then Stripe's definition of the endpoint
                 if req.header("Stripe-Version"):
                     self.state["api_version"] = req.header("Stripe-Version")
                 self.sweep()

@@ -194,9 +194,3 @@ def bool_param(params: dict, name: str, *, label: str | None = None) -> bool | N
     if value in ("true", "false"):
         return value == "true"
     raise invalid(f"Invalid boolean: {value}", param=label or name)
-
-
-def check_known(params: dict, allowed: set[str]) -> None:
-    for key in params:
-        if key not in allowed:
-            raise invalid(f"Received unknown parameter: {key}", param=key)

@@ -31,11 +31,21 @@ Helpers (all over HTTP, the way the SDK or a browser talks to Stripe):
   on_event(callback)              callback(delivery) for every event instead of holding it
   sign(payload, secret, timestamp=None) -> Stripe-Signature header value
   events(account=None)            GET /v1/events (all pages) as dicts; state() the raw stored state
+  fail_next(code, times=1, path=, method=, decline_code=, advice_code=, payment_intent=)
+                                  the next matching /v1 requests get 429 rate_limit / lock_timeout or a 402 card error
+  product_requests()              how the product's requests fared against Stripe's definition: {"valid": n, ...}
+
+Keys: the product (the gateway) uses `api_key` (settings.STRIPE_SECRET_KEY); the helpers above use
+`harness_key`, so the emulator can count the product's own requests apart from the tests'. The emulator
+runs in strict mode: every request is checked against the SDK's definition for the pinned version.
+With STRIPE_SANDBOX_COUNTS_FILE=<path> the process writes those counts there when it exits.
 """
 
 from __future__ import annotations
 
+import atexit
 import json
+import os
 import threading
 import urllib.error
 import urllib.request
@@ -49,7 +59,8 @@ from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 from stripe_sandbox import Delivery, Emulator, EmulatorConfig, sign
 
-API_KEY = "sk_test_emulator"
+API_KEY = "sk_test_emulator"  # the product's key (settings.STRIPE_SECRET_KEY): only the gateway uses it
+HARNESS_KEY = "sk_test_harness"  # the tests' own requests (client(), api(), control) use this one
 WEBHOOK_SECRET = "whsec_test_platform"
 CONNECT_WEBHOOK_SECRET = "whsec_test_connect"
 
@@ -151,11 +162,12 @@ class CheckoutResult:
 class StripeServer:
     def __init__(self) -> None:
         self.api_key = API_KEY
+        self.harness_key = HARNESS_KEY
         self.webhook_secret = WEBHOOK_SECRET
         self.connect_webhook_secret = CONNECT_WEBHOOK_SECRET
         self.emulator = Emulator(
             EmulatorConfig(
-                api_keys=frozenset({API_KEY}),
+                api_keys=frozenset({API_KEY, HARNESS_KEY}),
                 webhook_secret=WEBHOOK_SECRET,
                 connect_webhook_secret=CONNECT_WEBHOOK_SECRET,
                 delivery_mode="hold",
@@ -191,7 +203,9 @@ class StripeServer:
 
         kwargs.setdefault("max_network_retries", 0)
         return stripe.StripeClient(
-            self.api_key, base_addresses={"api": self.url, "connect": self.url, "files": self.url}, **kwargs
+            self.harness_key,
+            base_addresses={"api": self.url, "connect": self.url, "files": self.url},
+            **kwargs,
         )
 
     def api(
@@ -204,7 +218,7 @@ class StripeServer:
         idempotency_key: str | None = None,
         api_key: str | None = None,
     ) -> tuple[int, dict, Any]:
-        headers = {"Authorization": f"Bearer {api_key or self.api_key}"}
+        headers = {"Authorization": f"Bearer {api_key or self.harness_key}"}
         if account:
             headers["Stripe-Account"] = account
         if idempotency_key:
@@ -237,6 +251,24 @@ class StripeServer:
         if status != 200:
             raise AssertionError(f"sandbox control {path} failed: {status} {body}")
         return body
+
+    # ----------------------------------------------------------- fidelity
+    def fail_next(
+        self, code: str, *, times: int = 1, path: str | None = None, method: str | None = None, **extra
+    ):
+        """The next `times` /v1 requests (matching `method` and the `path` prefix) get Stripe's `code`
+        error: rate_limit or lock_timeout (429), card_declined (402; decline_code=, advice_code=,
+        payment_intent=<id>). See stripe_sandbox/fidelity.py."""
+        params = {"code": code, "times": times, "path": path, "method": method, **extra}
+        return self._control("/failures", {k: v for k, v in params.items() if v is not None})
+
+    def product_requests(self) -> dict[str, int]:
+        """How the product's own requests (the gateway, with settings.STRIPE_SECRET_KEY) fared against
+        Stripe's definition so far in this test process: {"valid": n, "invalid": n, ...}."""
+        return self.emulator.fidelity.counts(API_KEY)
+
+    def refused_requests(self) -> list[dict]:
+        return list(self.emulator.fidelity.refused)
 
     # ----------------------------------------------------------- control
     def state(self) -> dict:
@@ -500,4 +532,21 @@ def running_stripe_server() -> StripeServer:
     with _server_lock:
         if _server is None:
             _server = StripeServer()
+            atexit.register(_write_counts, _server)
         return _server
+
+
+def _write_counts(server: StripeServer) -> None:
+    """With STRIPE_SANDBOX_COUNTS_FILE set, write how every request of the run fared against Stripe's
+    definition: the product's (the gateway's key) and the tests' own (the harness key)."""
+    path = os.environ.get("STRIPE_SANDBOX_COUNTS_FILE")
+    if not path:
+        return
+    fidelity = server.emulator.fidelity
+    report = {
+        "product": fidelity.counts(API_KEY),
+        "harness": fidelity.counts(HARNESS_KEY),
+        "refused": fidelity.refused,
+    }
+    with open(path, "w") as fh:
+        json.dump(report, fh, indent=2)

@@ -33,6 +33,7 @@ from payments.gateway.checkout import (
 from payments.gateway.errors import (
     CardError,
     GatewayError,
+    GatewayRateLimited,
     GatewayUnavailable,
     IdempotencyConflict,
     InvalidRequest,
@@ -70,6 +71,7 @@ __all__ = [
     "CheckoutSessionInfo",
     "CustomerInfo",
     "GatewayError",
+    "GatewayRateLimited",
     "GatewayUnavailable",
     "IdempotencyConflict",
     "InvalidRequest",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from payments.gateway.client import _client, _currency, _dict, _options, _stripe_errors, _without_blanks
+from payments.gateway.client import _call, _client, _currency, _dict, _without_blanks
 from payments.gateway.types import (
     AccountInfo,
     PayoutSchedule,
@@ -76,10 +76,11 @@ def account_create(
         ),
         "company": _without_blanks({"name": business_name, "address": address, "phone": support_phone}),
     }
-    with _stripe_errors():
-        account = _client().v1.accounts.create(
-            _without_blanks(params), _options(idempotency_key=idempotency_key)
-        )
+    account = _call(
+        lambda options: _client().v1.accounts.create(_without_blanks(params), options),
+        idempotency_key=idempotency_key,
+        post=True,
+    )
     return _account_info(account)
 
 
@@ -90,8 +91,7 @@ def account_from_event(*, data_object: dict) -> AccountInfo:
 
 def account_retrieve(*, account_id: str) -> AccountInfo:
     """GET /v1/accounts/{id}"""
-    with _stripe_errors():
-        account = _client().v1.accounts.retrieve(account_id)
+    account = _call(lambda options: _client().v1.accounts.retrieve(account_id, None, options), post=False)
     return _account_info(account)
 
 
@@ -115,28 +115,29 @@ def account_update(
         account_settings["payouts"] = {"schedule": schedule}
     if statement_descriptor is not None:
         account_settings["payments"] = {"statement_descriptor": statement_descriptor}
-    with _stripe_errors():
-        account = _client().v1.accounts.update(account_id, {"settings": account_settings})
+    account = _call(
+        lambda options: _client().v1.accounts.update(account_id, {"settings": account_settings}, options),
+        post=True,
+    )
     return _account_info(account)
 
 
 def account_link_create(*, account_id: str, refresh_url: str, return_url: str) -> str:
     """POST /v1/account_links (type=account_onboarding). Links are single-use and short-lived,
     so a fresh one is made every time."""
-    with _stripe_errors():
-        link = _client().v1.account_links.create(
-            {
-                "account": account_id,
-                "refresh_url": refresh_url,
-                "return_url": return_url,
-                "type": "account_onboarding",
-            }
-        )
+    params = {
+        "account": account_id,
+        "refresh_url": refresh_url,
+        "return_url": return_url,
+        "type": "account_onboarding",
+    }
+    link = _call(lambda options: _client().v1.account_links.create(params, options), post=True)
     return _dict(link)["url"]
 
 
 def login_link_create(*, account_id: str) -> str:
     """POST /v1/accounts/{id}/login_links: a one-time link into the Express dashboard."""
-    with _stripe_errors():
-        link = _client().v1.accounts.login_links.create(account_id)
+    link = _call(
+        lambda options: _client().v1.accounts.login_links.create(account_id, None, options), post=True
+    )
     return _dict(link)["url"]

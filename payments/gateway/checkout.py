@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from payments.gateway.client import _client, _currency, _datetime, _dict, _id_of, _options, _stripe_errors
+from payments.gateway.client import _call, _client, _currency, _datetime, _dict, _id_of
 from payments.gateway.types import (
     CheckoutSessionInfo,
     PaymentIntentInfo,
@@ -81,6 +81,7 @@ def checkout_session_create(
 ) -> CheckoutSessionInfo:
     """POST /v1/checkout/sessions on the connected account (mode=payment, one line item).
 
+    `payment_method_types` is sent as `allowed_payment_method_types` (the endive name).
     `customer_id` (a Stripe Customer on that account) makes Checkout offer the customer's saved cards
     (instead of `customer_email`); `save_card` saves the card paid with to that customer for
     off-session use (payment_method_options[card][setup_future_usage], card only: Afterpay stays offered)."""
@@ -99,7 +100,9 @@ def checkout_session_create(
                 },
             }
         ],
-        "payment_method_types": list(payment_method_types),
+        # Endive removed `payment_method_types` from this call; `allowed_payment_method_types` filters
+        # the methods Stripe finds eligible down to ours (card, plus Afterpay/Clearpay where allowed).
+        "allowed_payment_method_types": list(payment_method_types),
         "payment_intent_data": {
             "application_fee_amount": int(application_fee_minor),
             "metadata": dict(metadata),
@@ -117,31 +120,42 @@ def checkout_session_create(
         params["customer_email"] = customer_email
     if save_card and customer_id:
         params["payment_method_options"] = {"card": {"setup_future_usage": "off_session"}}
-    with _stripe_errors():
-        session = _client().v1.checkout.sessions.create(
-            params, _options(account_id=account_id, idempotency_key=idempotency_key)
-        )
+    session = _call(
+        lambda options: _client().v1.checkout.sessions.create(params, options),
+        account_id=account_id,
+        idempotency_key=idempotency_key,
+        post=True,
+    )
     return _checkout_session_info(session)
 
 
 def checkout_session_retrieve(*, account_id: str, session_id: str) -> CheckoutSessionInfo:
     """GET /v1/checkout/sessions/{id}"""
-    with _stripe_errors():
-        session = _client().v1.checkout.sessions.retrieve(session_id, None, _options(account_id=account_id))
+    session = _call(
+        lambda options: _client().v1.checkout.sessions.retrieve(session_id, None, options),
+        account_id=account_id,
+        post=False,
+    )
     return _checkout_session_info(session)
 
 
 def checkout_session_expire(*, account_id: str, session_id: str) -> CheckoutSessionInfo:
     """POST /v1/checkout/sessions/{id}/expire"""
-    with _stripe_errors():
-        session = _client().v1.checkout.sessions.expire(session_id, None, _options(account_id=account_id))
+    session = _call(
+        lambda options: _client().v1.checkout.sessions.expire(session_id, None, options),
+        account_id=account_id,
+        post=True,
+    )
     return _checkout_session_info(session)
 
 
 def payment_intent_retrieve(*, account_id: str, payment_intent_id: str) -> PaymentIntentInfo:
     """GET /v1/payment_intents/{id}?expand[]=latest_charge"""
-    with _stripe_errors():
-        intent = _client().v1.payment_intents.retrieve(
-            payment_intent_id, {"expand": ["latest_charge"]}, _options(account_id=account_id)
-        )
+    intent = _call(
+        lambda options: _client().v1.payment_intents.retrieve(
+            payment_intent_id, {"expand": ["latest_charge"]}, options
+        ),
+        account_id=account_id,
+        post=False,
+    )
     return _payment_intent_info(intent)

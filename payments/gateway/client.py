@@ -16,9 +16,12 @@ from __future__ import annotations
 
 import contextlib
 import functools
-from collections.abc import Iterator
+import random
+import time
+import uuid
+from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 import stripe
 from django.conf import settings
@@ -27,6 +30,7 @@ from payments.gateway import consts
 from payments.gateway.errors import (
     CardError,
     GatewayError,
+    GatewayRateLimited,
     GatewayUnavailable,
     IdempotencyConflict,
     InvalidRequest,
@@ -88,6 +92,36 @@ def _options(*, account_id: str | None = None, idempotency_key: str | None = Non
     return options
 
 
+T = TypeVar("T")
+
+
+def _call(
+    call: Callable[[dict], T],
+    *,
+    account_id: str | None = None,
+    idempotency_key: str | None = None,
+    post: bool,
+) -> T:
+    """Run one Stripe call with our errors, retrying a 429 (rate_limit, lock_timeout) with back-off.
+
+    The SDK retries connection errors, 409 and 5xx itself but not 429. Every POST carries an
+    idempotency key, ours when the call has one, else one made here for this call, so each retry
+    sends the SAME key and Stripe can never do the work twice."""
+    options = _options(account_id=account_id, idempotency_key=idempotency_key)
+    if post and "idempotency_key" not in options:
+        options["idempotency_key"] = f"textpay-{uuid.uuid4()}"
+    delays = tuple(settings.STRIPE_RETRY_BACKOFF_SECONDS)
+    for attempt in range(len(delays) + 1):
+        try:
+            with _stripe_errors():
+                return call(options)
+        except GatewayRateLimited:
+            if attempt == len(delays):
+                raise
+            time.sleep(delays[attempt] * (1 + random.random() / 4))  # noqa: S311 - jitter, not crypto
+    raise AssertionError("unreachable")
+
+
 # --- errors ----------------------------------------------------------------------------------
 
 _CARD_MESSAGES = {
@@ -98,9 +132,8 @@ _CARD_MESSAGES = {
 }
 
 
-def _stripe_error_details(exc: stripe.StripeError) -> tuple[str, str]:
-    error = exc.json_body.get("error", {}) if isinstance(exc.json_body, dict) else {}
-    return (error.get("type") or ""), (error.get("decline_code") or "")
+def _error_body(exc: stripe.StripeError) -> dict:
+    return (exc.json_body.get("error") or {}) if isinstance(exc.json_body, dict) else {}
 
 
 @contextlib.contextmanager
@@ -109,7 +142,9 @@ def _stripe_errors() -> Iterator[None]:
     try:
         yield
     except stripe.CardError as exc:
-        _, decline_code = _stripe_error_details(exc)
+        error = _error_body(exc)
+        decline_code = error.get("decline_code") or ""
+        intent = error.get("payment_intent")
         message = (
             _CARD_MESSAGES.get(decline_code or "")
             or _CARD_MESSAGES.get(exc.code or "")
@@ -119,7 +154,16 @@ def _stripe_errors() -> Iterator[None]:
         raise CardError(
             message,
             decline_code=decline_code,
+            advice_code=error.get("advice_code") or "",
+            payment_intent_id=_id_of(intent),
             code=exc.code or "card_declined",
+            http_status=exc.http_status,
+            request_id=exc.request_id or "",
+        )
+    except stripe.RateLimitError as exc:
+        raise GatewayRateLimited(
+            "Stripe is busy right now. Please try again in a moment.",
+            code=_error_body(exc).get("code") or "rate_limit",
             http_status=exc.http_status,
             request_id=exc.request_id or "",
         )
@@ -144,7 +188,7 @@ def _stripe_errors() -> Iterator[None]:
             request_id=exc.request_id or "",
             extra={param: [exc.user_message or "Invalid value."]} if param else None,
         )
-    except (stripe.APIConnectionError, stripe.RateLimitError, stripe.APIError) as exc:
+    except (stripe.APIConnectionError, stripe.APIError) as exc:
         raise GatewayUnavailable(
             "Stripe can't be reached right now. Please try again in a moment.",
             code=exc.code or "",

@@ -12,7 +12,9 @@ SANDBOX_SECRET_KEY = "sk_test_sandbox"
 SANDBOX_WEBHOOK_SECRET = "whsec_sandbox"
 SANDBOX_PATH = "/sandbox/stripe"
 
-MAX_NETWORK_RETRIES = 2
+MAX_NETWORK_RETRIES = 2  # the SDK's own retries: connection errors, 409, 5xx (not 429)
+# Ours, on 429 (rate_limit / lock_timeout), which the SDK doesn't retry: settings.STRIPE_RETRY_BACKOFF_SECONDS
+# (client._call), with the same idempotency key on every try.
 
 
 class EventType:

@@ -7,7 +7,7 @@ import json
 import stripe
 from django.conf import settings
 
-from payments.gateway.client import _client, _dict, _options, _stripe_errors, _webhook_secret
+from payments.gateway.client import _call, _client, _dict, _webhook_secret
 from payments.gateway.errors import (
     WebhookSignatureInvalid,
 )
@@ -18,11 +18,12 @@ from payments.gateway.errors import (
 def events_list(*, account_id: str | None, created_gte: int) -> list[dict]:
     """GET /v1/events?created[gte]=...&limit=100 for the platform (account_id None) or a
     connected account, all pages, as plain dicts (the shape webhooks deliver)."""
-    with _stripe_errors():
-        page = _client().v1.events.list(
-            {"created": {"gte": int(created_gte)}, "limit": 100}, _options(account_id=account_id)
-        )
-        return [_dict(event) for event in page.auto_paging_iter()]
+
+    def all_pages(options: dict) -> list:
+        page = _client().v1.events.list({"created": {"gte": int(created_gte)}, "limit": 100}, options)
+        return list(page.auto_paging_iter())
+
+    return [_dict(event) for event in _call(all_pages, account_id=account_id, post=False)]
 
 
 def webhook_event_verify(*, payload: bytes, signature_header: str, connect: bool) -> dict:

@@ -7,13 +7,12 @@ from urllib.parse import urlsplit
 
 from payments.gateway.client import (
     _base_addresses,
+    _call,
     _client,
     _currency,
     _date,
     _dict,
     _id_of,
-    _options,
-    _stripe_errors,
 )
 from payments.gateway.types import (
     BalanceTransactionInfo,
@@ -94,34 +93,43 @@ def refund_create(
     }
     if reason:
         params["reason"] = reason
-    with _stripe_errors():
-        refund = _client().v1.refunds.create(
-            params, _options(account_id=account_id, idempotency_key=idempotency_key)
-        )
+    refund = _call(
+        lambda options: _client().v1.refunds.create(params, options),
+        account_id=account_id,
+        idempotency_key=idempotency_key,
+        post=True,
+    )
     return _refund_info(refund)
 
 
 def refund_retrieve(*, account_id: str, refund_id: str) -> RefundInfo:
     """GET /v1/refunds/{id}"""
-    with _stripe_errors():
-        refund = _client().v1.refunds.retrieve(refund_id, None, _options(account_id=account_id))
+    refund = _call(
+        lambda options: _client().v1.refunds.retrieve(refund_id, None, options),
+        account_id=account_id,
+        post=False,
+    )
     return _refund_info(refund)
 
 
 def payout_retrieve(*, account_id: str, payout_id: str) -> PayoutInfo:
     """GET /v1/payouts/{id}"""
-    with _stripe_errors():
-        payout = _client().v1.payouts.retrieve(payout_id, None, _options(account_id=account_id))
+    payout = _call(
+        lambda options: _client().v1.payouts.retrieve(payout_id, None, options),
+        account_id=account_id,
+        post=False,
+    )
     return _payout_info(payout)
 
 
 def balance_transactions_list(*, account_id: str, payout_id: str) -> list[BalanceTransactionInfo]:
     """GET /v1/balance_transactions?payout=...&limit=100, all pages."""
-    with _stripe_errors():
-        page = _client().v1.balance_transactions.list(
-            {"payout": payout_id, "limit": 100}, _options(account_id=account_id)
-        )
-        return [_balance_transaction_info(item) for item in page.auto_paging_iter()]
+
+    def all_pages(options: dict) -> list:
+        page = _client().v1.balance_transactions.list({"payout": payout_id, "limit": 100}, options)
+        return list(page.auto_paging_iter())
+
+    return [_balance_transaction_info(item) for item in _call(all_pages, account_id=account_id, post=False)]
 
 
 # --- reports ---------------------------------------------------------------------------------
@@ -135,19 +143,22 @@ def report_run_create(
         "report_type": report_type,
         "parameters": {"interval_start": int(interval_start), "interval_end": int(interval_end)},
     }
-    with _stripe_errors():
-        run = _client().v1.reporting.report_runs.create(
-            params, _options(account_id=account_id, idempotency_key=idempotency_key)
-        )
+    run = _call(
+        lambda options: _client().v1.reporting.report_runs.create(params, options),
+        account_id=account_id,
+        idempotency_key=idempotency_key,
+        post=True,
+    )
     return _report_run_info(run)
 
 
 def report_run_retrieve(*, account_id: str, report_run_id: str) -> ReportRunInfo:
     """GET /v1/reporting/report_runs/{id}"""
-    with _stripe_errors():
-        run = _client().v1.reporting.report_runs.retrieve(
-            report_run_id, None, _options(account_id=account_id)
-        )
+    run = _call(
+        lambda options: _client().v1.reporting.report_runs.retrieve(report_run_id, None, options),
+        account_id=account_id,
+        post=False,
+    )
     return _report_run_info(run)
 
 
@@ -162,11 +173,15 @@ def file_download(*, file_url: str) -> bytes:
     if parts.query:
         path = f"{path}?{parts.query}"
     client = _client()
-    with _stripe_errors():
+
+    def download(options: dict) -> Any:
         body, status, headers = client._requestor.request_raw(
-            "get", path, None, {}, base_address="files", api_mode="V1", usage=["file_download"]
+            "get", path, None, options, base_address="files", api_mode="V1", usage=["file_download"]
         )
         if status >= 400:
-            # Let the SDK turn the error body into its exception (translated above).
+            # Let the SDK turn the error body into its exception (translated by _call).
             client._requestor._interpret_response(body, status, headers, "V1")
+        return body
+
+    body = _call(download, post=False)
     return body if isinstance(body, bytes) else str(body).encode()

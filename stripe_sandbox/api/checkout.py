@@ -8,7 +8,6 @@ from .. import operations as ops
 from ..core import template
 from ..wire import (
     Response,
-    check_known,
     dict_param,
     int_param,
     invalid,
@@ -22,7 +21,6 @@ from .common import (
     EMAIL_RE,
     MAX_AMOUNT,
     MIN_CHARGE,
-    PAYMENT_METHOD_TYPES,
     SESSION_MAX_LIFETIME,
     SESSION_MIN_LIFETIME,
     created_filter,
@@ -32,50 +30,12 @@ from .common import (
 )
 from .customers import checkout_customer_apply, setup_sessions_create
 
+SANDBOX_PAYMENT_METHOD_TYPES = ("card", "afterpay_clearpay")
+
 if TYPE_CHECKING:
     from ..core import Emulator, Request
 
 # ------------------------------------------------------------------ checkout
-SESSION_PARAMS = {
-    "mode",
-    "line_items",
-    "payment_intent_data",
-    "payment_method_types",
-    "expires_at",
-    "success_url",
-    "cancel_url",
-    "metadata",
-    "customer_email",
-    "client_reference_id",
-    "locale",
-    "submit_type",
-    "expand",
-    "custom_text",
-    "billing_address_collection",
-    "phone_number_collection",
-    "ui_mode",
-    "currency",
-    "payment_method_options",
-    "after_expiration",
-    "customer_creation",
-    "invoice_creation",
-    "allow_promotion_codes",
-    "automatic_tax",
-    "consent_collection",
-    "customer",
-    "setup_intent_data",
-    "allowed_payment_method_types",
-}
-PID_PARAMS = {
-    "application_fee_amount",
-    "description",
-    "metadata",
-    "statement_descriptor",
-    "statement_descriptor_suffix",
-    "receipt_email",
-    "capture_method",
-    "setup_future_usage",
-}
 
 
 def _line_items(p: dict) -> tuple[list[dict], str, int]:
@@ -147,7 +107,6 @@ def _line_items(p: dict) -> tuple[list[dict], str, int]:
 
 def checkout_sessions_create(emu: Emulator, req: Request) -> Response:
     p = req.form
-    check_known(p, SESSION_PARAMS)
     mode = str_param(p, "mode", required=True)
     if mode not in ("payment", "setup", "subscription"):
         raise invalid("Invalid mode: must be one of payment, setup, or subscription", param="mode")
@@ -166,27 +125,19 @@ def checkout_sessions_create(emu: Emulator, req: Request) -> Response:
             f"The Checkout Session's total amount due must add up to at least $0.50 {currency}",
             param="line_items",
         )
-    raw_types = p.get("payment_method_types")
-    if raw_types in (None, ""):
-        types = ["card"]
-    elif isinstance(raw_types, list):
-        types = raw_types
-    else:
-        raise invalid("Invalid array", param="payment_method_types")
+    # Endive versions removed `payment_method_types` here (the definition refuses it); the allowed types
+    # filter what the session offers. The sandbox offers cards and Afterpay/Clearpay only.
+    allowed = p.get("allowed_payment_method_types") or None
+    if isinstance(allowed, str):
+        allowed = [allowed]
+    types = list(allowed or ["card"])
     for i, kind in enumerate(types):
-        if kind not in PAYMENT_METHOD_TYPES:
-            raise invalid(f"Invalid payment_method_types[{i}]: {kind}", param=f"payment_method_types[{i}]")
-        if kind not in ("card", "afterpay_clearpay"):
+        if kind not in SANDBOX_PAYMENT_METHOD_TYPES:
             raise invalid(
                 f"The payment method type `{kind}` is not supported by this sandbox.",
-                param=f"payment_method_types[{i}]",
+                param=f"allowed_payment_method_types[{i}]",
             )
     pid = dict_param(p, "payment_intent_data")
-    for key in pid:
-        if key not in PID_PARAMS:
-            raise invalid(
-                f"Received unknown parameter: payment_intent_data[{key}]", param=f"payment_intent_data[{key}]"
-            )
     fee = int_param(pid, "application_fee_amount", label="payment_intent_data[application_fee_amount]")
     if fee is not None:
         if not req.account:
@@ -283,6 +234,7 @@ def checkout_sessions_create(emu: Emulator, req: Request) -> Response:
             "payment_intent": None,
             "payment_method_configuration_details": None,
             "payment_method_options": {},
+            "allowed_payment_method_types": list(allowed) if allowed else None,
             "payment_method_types": types,
             "payment_status": "unpaid",
             "shipping_address_collection": None,

@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING
 from .. import operations as ops
 from ..wire import (
     Response,
-    check_known,
     int_param,
     invalid,
     metadata_param,
@@ -21,20 +20,6 @@ if TYPE_CHECKING:
 
 def refunds_create(emu: Emulator, req: Request) -> Response:
     p = req.form
-    check_known(
-        p,
-        {
-            "payment_intent",
-            "charge",
-            "amount",
-            "reason",
-            "metadata",
-            "expand",
-            "refund_application_fee",
-            "reverse_transfer",
-            "instructions_email",
-        },
-    )
     pi_id = str_param(p, "payment_intent")
     charge_id = str_param(p, "charge")
     if not pi_id and not charge_id:
@@ -70,7 +55,6 @@ def refunds_create(emu: Emulator, req: Request) -> Response:
 
 def refunds_update(emu: Emulator, req: Request, object_id: str) -> Response:
     refund = emu.get("refund", object_id, req.account, "refund")
-    check_known(req.form, {"metadata", "expand"})
     if "metadata" in req.form:
         previous = {"metadata": dict(refund["metadata"])}
         refund["metadata"] = {**refund["metadata"], **metadata_param(req.form)}

@@ -37,7 +37,7 @@ def test_express_dashboard_with_a_payout_fits_a_phone(stripe_server):
                     },
                 }
             ],
-            "payment_method_types": ["card"],
+            "allowed_payment_method_types": ["card"],
             "expires_at": int(time.time()) + 3600,
             "success_url": "https://app.example/done",
             "cancel_url": "https://app.example/cancel",

@@ -41,7 +41,7 @@ def session_params(**overrides):
                 },
             }
         ],
-        "payment_method_types": ["card"],
+        "allowed_payment_method_types": ["card"],
         "payment_intent_data": {
             "application_fee_amount": 431,
             "description": "Invoice 42",

@@ -213,7 +213,7 @@ def test_payout_schedule_updates(stripe_server, sdk, make_account, schedule, exp
         ({"mode": None}, "mode"),
         ({"success_url": "not a url"}, "success_url"),
         ({"line_items": None}, "line_items"),
-        ({"payment_method_types": ["bitcoin"]}, "payment_method_types[0]"),
+        ({"allowed_payment_method_types": ["bitcoin"]}, "allowed_payment_method_types[0]"),
         ({"expires_at": int(time.time()) + 600}, "expires_at"),
         ({"expires_at": int(time.time()) + 25 * 3600}, "expires_at"),
         (

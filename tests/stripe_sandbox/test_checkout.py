@@ -166,7 +166,7 @@ def test_afterpay_is_offered_when_allowed_and_can_succeed_or_fail(
 ):
     account_id = make_account()
     types = ["card", "afterpay_clearpay"]
-    session = make_session(account_id, payment_method_types=types)
+    session = make_session(account_id, allowed_payment_method_types=types)
     assert "Afterpay / Clearpay" in http("GET", session.url)[2].decode()
     failed = stripe_server.pay_afterpay(session.url, succeed=False)
     assert failed.status == 402 and "Afterpay" in failed.message
@@ -174,12 +174,12 @@ def test_afterpay_is_offered_when_allowed_and_can_succeed_or_fail(
     intent = _intent(sdk, account_id, session.id)[1]
     assert intent.status == "succeeded" and intent.payment_method_types == types
     assert intent.latest_charge.payment_method_details.type == "afterpay_clearpay"
-    big = make_session(account_id, payment_method_types=types)
+    big = make_session(account_id, allowed_payment_method_types=types)
     big_params_amount = 400_001
     big = sdk.v1.checkout.sessions.create(
         {
             **{k: v for k, v in _params_with_amount(big_params_amount).items()},
-            "payment_method_types": types,
+            "allowed_payment_method_types": types,
         },
         {"stripe_account": account_id},
     )

@@ -5,6 +5,7 @@ import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
+import stripe
 
 from payments import gateway
 from payments.gateway import client as gateway_client
@@ -44,6 +45,7 @@ def _accounts(stripe_server):
 def test_client_pins_the_api_version_and_uses_the_configured_base(stripe_server):
     client = gateway_client._client()
     assert consts.API_VERSION == "2026-10-28.endive"
+    assert consts.API_VERSION == stripe.api_version  # the version the installed SDK is generated for
     assert client._requestor._options.stripe_version == consts.API_VERSION
     assert client._requestor._options.base_addresses["api"] == stripe_server.url
 
