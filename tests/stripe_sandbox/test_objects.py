@@ -27,6 +27,8 @@ KINDS = {
     "reporting.report_type",
     "file",
     "event",
+    "application",
+    "bank_account",
 }
 
 
@@ -110,6 +112,7 @@ def _every_kind_of_object(stripe_server, sdk, make_account) -> list[dict]:
     api("GET", "/v1/reporting/report_types/balance_change_from_activity.itemized.3", account=account_id)
     api("GET", "/v1/events", {"limit": 100}, account=account_id)
     api("GET", "/v1/events", {"limit": 100})
+    stripe_server.deauthorize(pending)  # account.application.deauthorized carries an application
 
     sent = [d.event for d in stripe_server.take_held()]
     objects = []
@@ -124,11 +127,13 @@ def _every_kind_of_object(stripe_server, sdk, make_account) -> list[dict]:
 
 
 def _nested(obj: dict) -> list[dict]:
-    """Expanded objects inside (latest_charge, balance_transaction ...) are objects of their own."""
+    """Expanded objects inside (latest_charge, an account's external_accounts ...) are objects too."""
     out = []
     for value in obj.values():
-        if isinstance(value, dict) and "object" in value and "id" in value:
-            out += [value, *_nested(value)]
+        items = value.get("data") if isinstance(value, dict) and value.get("object") == "list" else [value]
+        for item in items if isinstance(items, list) else []:
+            if isinstance(item, dict) and "object" in item and "id" in item:
+                out += [item, *_nested(item)]
     return out
 
 

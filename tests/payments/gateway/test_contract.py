@@ -229,6 +229,11 @@ def test_the_gateway_reads_only_fields_the_definition_has(stripe_server):
         idempotency_key="refund-1",
     )
     payout_id = stripe_server.create_payout(acct, outcome="failed")["id"]
+    declined = gateway.checkout_session_create(**_checkout_params(acct, "checkout-5-1"))
+    assert not stripe_server.pay_checkout(declined.url, card="4000 0000 0000 9995").paid
+    declined_intent = gateway.checkout_session_retrieve(
+        account_id=acct, session_id=declined.id
+    ).payment_intent_id
     now = int(datetime.now(UTC).timestamp())
     run = gateway.report_run_create(
         account_id=acct,
@@ -256,11 +261,17 @@ def test_the_gateway_reads_only_fields_the_definition_has(stripe_server):
             "payment_intent",
             raw(f"/v1/payment_intents/{intent_id}", expand=["latest_charge"]),
         ),
+        (
+            gateway_checkout._payment_intent_info,
+            "payment_intent",
+            raw(f"/v1/payment_intents/{declined_intent}", expand=["latest_charge"]),
+        ),
         (gateway_money._refund_info, "refund", raw(f"/v1/refunds/{refund.id}")),
         (gateway_money._payout_info, "payout", raw(f"/v1/payouts/{payout_id}")),
         (gateway_money._balance_transaction_info, "balance_transaction", balance_transaction),
         (gateway_money._report_run_info, "reporting.report_run", raw(f"/v1/reporting/report_runs/{run.id}")),
     ]
+    assert raw(f"/v1/payment_intents/{declined_intent}")["last_payment_error"]["decline_code"]
     for convert, kind, obj in cases:
         seen: set[str] = set()
         convert(Recorder(obj, seen))
