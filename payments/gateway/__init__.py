@@ -4,8 +4,8 @@
     info = gateway.account_retrieve(account_id="acct_...")
 
 Types live in `payments.gateway.types`, errors in `payments.gateway.errors`. The functions live by resource in
-`accounts.py`, `checkout.py`, `cards.py` (saved cards), `money.py` and `events.py`, on top of `client.py` (configuration, the SDK client,
-error translation); those five are the only modules that import `stripe`."""
+`accounts.py`, `checkout.py`, `cards.py` (saved cards), `money.py` and `events.py`, on top of `client.py`
+(configuration, the SDK client, error translation, retries), the only modules that import `stripe`."""
 
 from payments.gateway.accounts import (
     account_create,

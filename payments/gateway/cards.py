@@ -6,16 +6,11 @@ Everything lives on the dealership's Express account (`Stripe-Account`), one Str
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
-import stripe
-
 from payments.gateway.checkout import _payment_intent_info
-from payments.gateway.client import _client, _datetime, _dict, _id_of, _options, _stripe_errors
-from payments.gateway.errors import CardError
+from payments.gateway.client import _call, _client, _datetime, _dict, _id_of
 from payments.gateway.types import (
     CustomerInfo,
     PaymentIntentInfo,
@@ -39,26 +34,6 @@ def _saved_card_info(obj: Any) -> SavedCardInfo:
     )
 
 
-@contextlib.contextmanager
-def _card_errors() -> Iterator[None]:
-    """Our errors, with what an off-session decline needs: decline/advice codes and the PaymentIntent."""
-    with _stripe_errors():
-        try:
-            yield
-        except stripe.CardError as exc:
-            error = (exc.json_body or {}).get("error") or {} if isinstance(exc.json_body, dict) else {}
-            err = CardError(
-                exc.user_message or "Your card was declined.",
-                decline_code=error.get("decline_code") or "",
-                code=exc.code or "card_declined",
-                http_status=exc.http_status,
-                request_id=exc.request_id or "",
-            )
-            err.advice_code = error.get("advice_code") or ""
-            err.payment_intent_id = _id_of(error.get("payment_intent"))
-            raise err from exc
-
-
 def customer_create(
     *, account_id: str, email: str, name: str, phone: str, metadata: dict, idempotency_key: str
 ) -> CustomerInfo:
@@ -67,10 +42,12 @@ def customer_create(
     for key, value in (("email", email), ("name", name), ("phone", phone)):
         if value:
             params[key] = value
-    with _stripe_errors():
-        customer = _client().v1.customers.create(
-            params, _options(account_id=account_id, idempotency_key=idempotency_key)
-        )
+    customer = _call(
+        lambda options: _client().v1.customers.create(params, options),
+        account_id=account_id,
+        idempotency_key=idempotency_key,
+        post=True,
+    )
     data = _dict(customer)
     return CustomerInfo(id=data["id"], email=data.get("email") or "")
 
@@ -100,10 +77,12 @@ def setup_session_create(
     }
     if locale:
         params["locale"] = locale
-    with _stripe_errors():
-        session = _client().v1.checkout.sessions.create(
-            params, _options(account_id=account_id, idempotency_key=idempotency_key)
-        )
+    session = _call(
+        lambda options: _client().v1.checkout.sessions.create(params, options),
+        account_id=account_id,
+        idempotency_key=idempotency_key,
+        post=True,
+    )
     data = _dict(session)
     return SetupSessionInfo(
         id=data["id"],
@@ -116,10 +95,13 @@ def setup_session_create(
 
 def setup_intent_retrieve(*, account_id: str, setup_intent_id: str) -> SetupIntentInfo:
     """GET /v1/setup_intents/{id}?expand[]=payment_method"""
-    with _stripe_errors():
-        intent = _client().v1.setup_intents.retrieve(
-            setup_intent_id, {"expand": ["payment_method"]}, _options(account_id=account_id)
-        )
+    intent = _call(
+        lambda options: _client().v1.setup_intents.retrieve(
+            setup_intent_id, {"expand": ["payment_method"]}, options
+        ),
+        account_id=account_id,
+        post=False,
+    )
     data = _dict(intent)
     pm = data.get("payment_method")
     return SetupIntentInfo(
@@ -133,19 +115,18 @@ def setup_intent_retrieve(*, account_id: str, setup_intent_id: str) -> SetupInte
 
 def customer_cards_list(*, account_id: str, customer_id: str) -> list[SavedCardInfo]:
     """GET /v1/customers/{id}/payment_methods?type=card (all pages)."""
-    cards: list[SavedCardInfo] = []
-    params: dict[str, Any] = {"type": "card", "limit": 100}
-    with _stripe_errors():
+
+    def all_pages(options: dict) -> list[SavedCardInfo]:
+        cards: list[SavedCardInfo] = []
+        params: dict[str, Any] = {"type": "card", "limit": 100}
         while True:
-            page = _dict(
-                _client().v1.customers.payment_methods.list(
-                    customer_id, params, _options(account_id=account_id)
-                )
-            )
+            page = _dict(_client().v1.customers.payment_methods.list(customer_id, params, options))
             cards += [_saved_card_info(pm) for pm in page.get("data") or []]
             if not page.get("has_more") or not page.get("data"):
                 return cards
             params["starting_after"] = page["data"][-1]["id"]
+
+    return _call(all_pages, account_id=account_id, post=False)
 
 
 def saved_card_from_event(obj: dict) -> SavedCardInfo:
@@ -155,8 +136,11 @@ def saved_card_from_event(obj: dict) -> SavedCardInfo:
 
 def payment_method_detach(*, account_id: str, payment_method_id: str) -> SavedCardInfo:
     """POST /v1/payment_methods/{id}/detach"""
-    with _stripe_errors():
-        pm = _client().v1.payment_methods.detach(payment_method_id, None, _options(account_id=account_id))
+    pm = _call(
+        lambda options: _client().v1.payment_methods.detach(payment_method_id, None, options),
+        account_id=account_id,
+        post=True,
+    )
     return _saved_card_info(pm)
 
 
@@ -191,8 +175,10 @@ def off_session_charge_create(
     }
     if description:
         params["description"] = description
-    with _card_errors():
-        intent = _client().v1.payment_intents.create(
-            params, _options(account_id=account_id, idempotency_key=idempotency_key)
-        )
+    intent = _call(  # a decline: CardError with decline_code, advice_code, payment_intent_id (client.py)
+        lambda options: _client().v1.payment_intents.create(params, options),
+        account_id=account_id,
+        idempotency_key=idempotency_key,
+        post=True,
+    )
     return _payment_intent_info(intent)

@@ -29,6 +29,8 @@ KINDS = {
     "event",
     "application",
     "bank_account",
+    "customer",
+    "setup_intent",
 }
 
 
@@ -112,6 +114,43 @@ def _every_kind_of_object(stripe_server, sdk, make_account) -> list[dict]:
     api("GET", "/v1/reporting/report_types/balance_change_from_activity.itemized.3", account=account_id)
     api("GET", "/v1/events", {"limit": 100}, account=account_id)
     api("GET", "/v1/events", {"limit": 100})
+    customer = api(
+        "POST", "/v1/customers", {"email": "carla@example.net", "name": "Carla"}, account=account_id
+    )
+    setup = api(
+        "POST",
+        "/v1/checkout/sessions",
+        {
+            "mode": "setup",
+            "customer": customer["id"],
+            "currency": "usd",
+            "success_url": "https://app.example/saved",
+            "cancel_url": "https://app.example/cancel",
+        },
+        account=account_id,
+    )
+    assert stripe_server.save_card(setup["url"]).status == 303
+    setup = api(
+        "GET", f"/v1/checkout/sessions/{setup['id']}", {"expand": ["setup_intent"]}, account=account_id
+    )
+    cards = api(
+        "GET", f"/v1/customers/{customer['id']}/payment_methods", {"type": "card"}, account=account_id
+    )
+    api(
+        "POST",
+        "/v1/payment_intents",
+        {
+            "amount": 5000,
+            "currency": "usd",
+            "customer": customer["id"],
+            "payment_method": cards["data"][0]["id"],
+            "confirm": True,
+            "off_session": True,
+            "application_fee_amount": 180,
+            "allowed_payment_method_types": ["card"],
+        },
+        account=account_id,
+    )
     stripe_server.deauthorize(pending)  # account.application.deauthorized carries an application
 
     sent = [d.event for d in stripe_server.take_held()]

@@ -12,6 +12,7 @@ import pytest
 
 from payments import gateway
 from payments.gateway import accounts as gateway_accounts
+from payments.gateway import cards as gateway_cards
 from payments.gateway import checkout as gateway_checkout
 from payments.gateway import money as gateway_money
 from payments.gateway.types import PayoutSchedule
@@ -20,6 +21,7 @@ from stripe_sandbox.definition.objects import field_type, resource_class
 # Public gateway functions that make no Stripe request (nothing to hold to the definition).
 NO_REQUEST = {
     "account_from_event": "reads the account snapshot inside an account.updated event",
+    "saved_card_from_event": "reads the card inside a payment_method.* event",
     "webhook_event_verify": "checks Stripe-Signature locally",
 }
 ADDRESS = {
@@ -42,19 +44,19 @@ class Contract:
         self.server = stripe_server
         self.called: dict[str, int] = {}
 
-    def __call__(self, name: str, **kwargs):
+    def __call__(self, function: str, /, **kwargs):
         before = self.server.product_requests()
-        result = getattr(gateway, name)(**kwargs)
+        result = getattr(gateway, function)(**kwargs)
         after = self.server.product_requests()
         delta = {k: after.get(k, 0) - before.get(k, 0) for k in set(after) | set(before)}
         checked = delta.get("valid", 0) + delta.get("parameterless", 0)
-        assert checked >= 1, f"{name} made no request the definition checked: {delta}"
+        assert checked >= 1, f"{function} made no request the definition checked: {delta}"
         assert delta.get("invalid", 0) == 0 and delta.get("undefined", 0) == 0, (
-            name,
+            function,
             delta,
             self.server.refused_requests()[-1:],
         )
-        self.called[name] = self.called.get(name, 0) + checked
+        self.called[function] = self.called.get(function, 0) + checked
         return result
 
 
@@ -150,6 +152,47 @@ def test_every_gateway_function_that_calls_stripe_is_in_the_contract(stripe_serv
     contract("file_download", file_url=done.result_file_url)
     contract("events_list", account_id=None, created_gte=now - 3600)
     contract("events_list", account_id=acct, created_gte=now - 3600)
+
+    # Saved cards (card on file): the same standard from day one.
+    customer = contract(
+        "customer_create",
+        account_id=acct,
+        email="carla@example.net",
+        name="Carla Diaz",
+        phone="+13125550100",
+        metadata={"customer_id": "5"},
+        idempotency_key="stripe-customer-5",
+    )
+    setup = contract(
+        "setup_session_create",
+        account_id=acct,
+        customer_id=customer.id,
+        currency="USD",
+        locale="fr",
+        success_url="http://testserver/cards/saved",
+        cancel_url="http://testserver/cards/cancel",
+        expires_at=datetime.now(UTC) + timedelta(hours=23),
+        metadata={"saved_card_request": "5"},
+        idempotency_key="card-setup-5",
+    )
+    assert stripe_server.save_card(setup.url, card="4242 4242 4242 4242").status == 303
+    card = contract("setup_intent_retrieve", account_id=acct, setup_intent_id=setup.setup_intent_id).card
+    contract("customer_cards_list", account_id=acct, customer_id=customer.id)
+    saved = dict(_checkout_params(acct, "checkout-6-1"), customer_id=customer.id, save_card=True)
+    contract("checkout_session_create", **saved)
+    contract(
+        "off_session_charge_create",
+        account_id=acct,
+        customer_id=customer.id,
+        payment_method_id=card.id,
+        amount_minor=10_000,
+        currency="USD",
+        application_fee_minor=355,
+        description="Service plan, March",
+        metadata={"card_charge": "1"},
+        idempotency_key="card-charge-1",
+    )
+    contract("payment_method_detach", account_id=acct, payment_method_id=card.id)
 
     expected = _gateway_functions() - set(NO_REQUEST)
     assert set(contract.called) == expected, (
@@ -248,6 +291,22 @@ def test_the_gateway_reads_only_fields_the_definition_has(stripe_server):
         assert status == 200, body
         return body
 
+    customer = gateway.customer_create(
+        account_id=acct, email="", name="Carla", phone="", metadata={}, idempotency_key="stripe-customer-1"
+    )
+    setup = gateway.setup_session_create(
+        account_id=acct,
+        customer_id=customer.id,
+        currency="USD",
+        locale="",
+        success_url="http://testserver/saved",
+        cancel_url="http://testserver/cancel",
+        expires_at=datetime.now(UTC) + timedelta(hours=2),
+        metadata={},
+        idempotency_key="card-setup-1",
+    )
+    assert stripe_server.save_card(setup.url, card="4242 4242 4242 4242").status == 303
+    card_id = gateway.setup_intent_retrieve(account_id=acct, setup_intent_id=setup.setup_intent_id).card.id
     balance_transaction = raw("/v1/balance_transactions", payout=payout_id)["data"][0]
     cases = [
         (gateway_accounts._account_info, "account", raw(f"/v1/accounts/{acct}")),
@@ -267,6 +326,7 @@ def test_the_gateway_reads_only_fields_the_definition_has(stripe_server):
             raw(f"/v1/payment_intents/{declined_intent}", expand=["latest_charge"]),
         ),
         (gateway_money._refund_info, "refund", raw(f"/v1/refunds/{refund.id}")),
+        (gateway_cards._saved_card_info, "payment_method", raw(f"/v1/payment_methods/{card_id}")),
         (gateway_money._payout_info, "payout", raw(f"/v1/payouts/{payout_id}")),
         (gateway_money._balance_transaction_info, "balance_transaction", balance_transaction),
         (gateway_money._report_run_info, "reporting.report_run", raw(f"/v1/reporting/report_runs/{run.id}")),
