@@ -28,7 +28,7 @@ def test_manager_filters_refunds_part_reconciles_two_and_downloads_csv(
     live_server, stripe_server, settings, client, org, team, manager, advisor, customer, browser_page
 ):
     from tests.factories import CustomerFactory
-    from tests.payments_tab.emulator import connected_account, paid_payment
+    from tests.payments.emulator import connected_account, paid_payment
 
     settings.SITE_URL = live_server.url
     settings.SESSION_COOKIE_SECURE = settings.CSRF_COOKIE_SECURE = False

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from payments import gateway
 from tests.factories import StripeAccountFactory
-from tests.payments_tab.conftest import make_payment
+from tests.payments.tab.conftest import make_payment
 
 _n = [0]
 

@@ -7,7 +7,7 @@ from core.errors import ApplicationError, Conflict, PermissionDenied
 from notifications.models import OutboundMessage
 from payments.models import Payment, PaymentRequestEvent, Refund
 from payments.refunds.services import payment_refundable_minor, refund_create
-from tests.payments_tab.emulator import connected_account, paid_payment
+from tests.payments.emulator import connected_account, paid_payment
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from organizations.models import Role
 from payments.tab import filters
 from payments.tab.filters import _search_customer_ids
 from tests.factories import CustomerFactory, TeamFactory, UserFactory
-from tests.payments_tab.conftest import make_payment
+from tests.payments.tab.conftest import make_payment
 
 pytestmark = [
     pytest.mark.django_db,

@@ -8,7 +8,7 @@ from rest_framework.test import APIClient
 from organizations.api_tokens.services import api_token_create, api_token_revoke
 from payments.models import PaymentRequest
 from tests.factories import CustomerFactory, PaymentRequestFactory, StripeAccountFactory, UserFactory
-from tests.payments.openapi_check import assert_matches_schema
+from tests.payments.requests.openapi_check import assert_matches_schema
 
 URL = "/api/v1/payment-requests/"
 

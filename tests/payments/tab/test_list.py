@@ -12,7 +12,7 @@ from organizations.selectors import organization_zone
 from payments.tab.export import payment_csv_chunks_python
 from payments.tab.filters import payment_filter
 from tests.factories import PaymentFactory, UserFactory
-from tests.payments_tab.conftest import make_payment
+from tests.payments.tab.conftest import make_payment
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from notifications.models import OutboundMessage
 from payments.models import Payment, PaymentRequestEvent, Payout, PayoutEmailRecipient, ReportRun
-from tests.payments_tab.emulator import connected_account, paid_payment
+from tests.payments.emulator import connected_account, paid_payment
 
 pytestmark = pytest.mark.django_db
 

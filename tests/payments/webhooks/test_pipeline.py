@@ -12,7 +12,7 @@ from payments.models import StripeAccount, WebhookEvent
 from payments.webhooks import routes
 from payments.webhooks.pipeline import webhook_event_process
 from tests.factories import StripeAccountFactory, TeamFactory, UserFactory
-from tests.payments.stripe_events import event_build, stripe_object, webhook_post
+from tests.payments.webhooks.stripe_events import event_build, stripe_object, webhook_post
 
 PLATFORM_SECRET = "whsec_b1_platform"
 CONNECT_SECRET = "whsec_b1_connect"
@@ -80,7 +80,7 @@ def test_missing_signature_and_tampered_payload_are_refused(client, db):
     event = _unknown_event()
     response = client.post(PLATFORM_URL, data=b'{"id": "evt_1"}', content_type="application/json")
     assert response.status_code == 400
-    from tests.payments.stripe_events import signature_header
+    from tests.payments.webhooks.stripe_events import signature_header
 
     good = b'{"id": "evt_1", "type": "application_fee.created", "created": 1}'
     header = signature_header(good, PLATFORM_SECRET)
