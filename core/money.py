@@ -48,6 +48,14 @@ def format_minor(amount: int, currency: str, *, with_code: bool = False) -> str:
     return f"{text} {currency}" if with_code else text
 
 
+def minor_to_major_text(amount: int) -> str:
+    """Minor units as a plain decimal, no symbol or separators (for form fields and CSV cells):
+    12550 -> '125.50', -150 -> '-1.50'. The inverse of parse_major."""
+    sign = "-" if amount < 0 else ""
+    major, minor = divmod(abs(int(amount)), 100)
+    return f"{sign}{major}.{minor:02d}"
+
+
 def parse_major(text: str | int | Decimal) -> int:
     """'1,234.5' -> 123450 minor units. Raises ValueError on anything that isn't a plain amount
     with at most two decimals: no exponents ("1e3"), no non-ASCII digits, nothing so long that

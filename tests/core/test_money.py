@@ -1,6 +1,6 @@
 import pytest
 
-from core.money import Money, format_minor, parse_major
+from core.money import Money, format_minor, minor_to_major_text, parse_major
 
 
 def test_format_minor_uses_symbol_and_thousands():
@@ -26,3 +26,32 @@ def test_money_refuses_floats_and_mixed_currencies():
     with pytest.raises(ValueError):
         Money(1, "USD") + Money(1, "CAD")
     assert Money(150, "USD") + Money(50, "USD") == Money(200, "USD")
+
+
+@pytest.mark.parametrize("text", ["1e3", "1E+2", "1e30", "1e999999", "٣", "１０", "0x10", "1_000", "- 5"])
+def test_parse_major_refuses_what_is_not_a_plain_amount(text):
+    """QA regression: "1e30" escaped as decimal.InvalidOperation (a 500); "1e3" and non-ASCII digits
+    were accepted as $1,000.00 / $3.00."""
+    with pytest.raises(ValueError, match="amount such as"):
+        parse_major(text)
+
+
+def test_parse_major_refuses_overlong_numbers_with_a_message_not_an_exception():
+    with pytest.raises(ValueError, match="too large"):
+        parse_major("9" * 60)
+    # Long but decimal-safe numbers still parse, so callers can say "at most $50,000.00".
+    assert parse_major("9" * 30) == int("9" * 30) * 100
+
+
+@pytest.mark.parametrize(("text", "minor"), [(" 10 ", 1000), (".5", 50), ("5.", 500), ("12.340", 1234)])
+def test_parse_major_still_takes_ordinary_amounts(text, minor):
+    assert parse_major(text) == minor
+
+
+@pytest.mark.parametrize(
+    ("minor", "text"),
+    [(12550, "125.50"), (5, "0.05"), (0, "0.00"), (-150, "-1.50"), (123456789, "1234567.89")],
+)
+def test_minor_to_major_text_is_the_inverse_of_parse_major(minor, text):
+    assert minor_to_major_text(minor) == text
+    assert parse_major(text) == minor

@@ -1,5 +1,7 @@
 import re
 
+import pytest
+
 from notifications.models import OutboundMessage
 
 
@@ -55,3 +57,12 @@ def test_password_reset_for_unknown_email_sends_nothing_and_says_the_same(
         response = client.post("/accounts/password-reset/", {"email": "nobody@example.com"})
     assert response.status_code == 302
     assert not OutboundMessage.objects.exists()
+
+
+@pytest.mark.django_db
+def test_wrong_password_error_appears_once(client, admin_user):
+    """QA regression: the login page printed its error twice."""
+    response = client.post("/accounts/login/", {"username": admin_user.email, "password": "wrong"})
+    html = response.content.decode()
+    assert html.count("Please enter a correct email and password") == 1
+    assert f'value="{admin_user.email}"' in html  # what was typed is kept

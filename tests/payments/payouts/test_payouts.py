@@ -1,30 +1,14 @@
 import csv
-import datetime as dt
 import io
 from decimal import Decimal
 
 import pytest
-from django.utils import timezone
 
 from notifications.models import OutboundMessage
-from payments.models import Payment, PaymentRequestEvent, Payout, PayoutEmailRecipient, ReportRun
-from tests.payments.emulator import connected_account, paid_payment
+from payments.models import PaymentRequestEvent, Payout, PayoutEmailRecipient
+from tests.payments.emulator import paid_payment
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def deliver(stripe_server, client, django_capture_on_commit_callbacks):
-    def run(**kwargs):
-        with django_capture_on_commit_callbacks(execute=True):
-            stripe_server.deliver_held(client, **kwargs)
-
-    return run
-
-
-@pytest.fixture
-def account(stripe_server, org):
-    return connected_account(stripe_server, org)
 
 
 def test_paid_payout_links_its_payments_and_emails_the_chosen_people_once(
@@ -153,91 +137,7 @@ def test_payout_email_ignores_people_of_other_organizations(client, admin_user, 
     assert not PayoutEmailRecipient.objects.exists()
 
 
-def test_stripe_report_run_is_requested_polled_and_downloaded(
-    stripe_server, deliver, account, team, advisor, manager, client, django_capture_on_commit_callbacks
-):
-    paid_payment(stripe_server, account=account, team=team, advisor=advisor, amount=10_000)
-    client.force_login(manager)
-    yesterday = timezone.now().date() - dt.timedelta(days=1)
-    with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(
-            "/payments/reports/",
-            {
-                "stripe_account": account.pk,
-                "report_type": "balance_change_from_activity.itemized.3",
-                "interval_start": yesterday - dt.timedelta(days=3),
-                "interval_end": yesterday,
-            },
-        )
-    assert response.status_code == 302
-    run = ReportRun.objects.get()
-    assert run.stripe_report_run_id.startswith("frr_")
-    assert run.status == ReportRun.Status.SUCCEEDED, run.error
-    download = client.get(f"/payments/reports/{run.pk}/download/")
-    assert download.status_code == 200 and download["Content-Type"] == "text/csv"
-    assert download.content.splitlines()[0].startswith(b"balance_transaction_id") or b"," in download.content
-
-
-def test_report_dates_are_checked_before_calling_stripe(client, manager, org):
-    from tests.factories import StripeAccountFactory
-
-    acc = StripeAccountFactory(organization=org)
-    client.force_login(manager)
-    today = timezone.now().date()
-    response = client.post(
-        "/payments/reports/",
-        {
-            "stripe_account": acc.pk,
-            "report_type": "payout_reconciliation.itemized.5",
-            "interval_start": today,
-            "interval_end": today,
-        },
-    )
-    assert response.status_code == 400
-    assert "interval_end" in response.context["form"].errors
-    assert not ReportRun.objects.exists()
-
-
 def test_advisors_see_no_payouts_or_reports(client, advisor):
     client.force_login(advisor)
     assert client.get("/payments/payouts/").status_code == 403
     assert client.get("/payments/reports/").status_code == 403
-
-
-def test_report_run_event_completes_the_run(stripe_server, deliver, account, admin_user):
-    from payments import gateway
-
-    info = gateway.report_run_create(
-        account_id=account.stripe_id,
-        report_type="payout_reconciliation.itemized.5",
-        interval_start=int((timezone.now() - dt.timedelta(days=3)).timestamp()),
-        interval_end=int((timezone.now() - dt.timedelta(days=2)).timestamp()),
-        idempotency_key="test-run-1",
-    )
-    run = ReportRun.objects.create(
-        organization=admin_user.organization,
-        stripe_account=account,
-        report_type="payout_reconciliation.itemized.5",
-        interval_start=timezone.now().date() - dt.timedelta(days=3),
-        interval_end=timezone.now().date() - dt.timedelta(days=2),
-        stripe_report_run_id=info.id,
-    )
-    gateway.report_run_retrieve(account_id=account.stripe_id, report_run_id=info.id)  # lets the run finish
-    deliver()
-    run.refresh_from_db()
-    assert run.status == "succeeded" and run.result_file_url
-
-
-def test_dispute_marks_the_payment_and_blocks_refunds(
-    stripe_server, deliver, account, team, advisor, manager
-):
-    from core.errors import Conflict
-    from payments.refunds.services import refund_create
-
-    p = paid_payment(stripe_server, account=account, team=team, advisor=advisor, amount=8_000)
-    stripe_server.dispute(p.stripe_charge_id)
-    deliver()
-    p.refresh_from_db()
-    assert p.status == Payment.Status.DISPUTED and p.dispute_status
-    with pytest.raises(Conflict):
-        refund_create(payment_id=p.pk, user=manager)
