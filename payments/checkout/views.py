@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from core import i18n
 from core.errors import ApplicationError, NotFound
+from core.money import minor_to_major_text
 from payments.accounts.selectors import stripe_account_customer_label
 from payments.checkout.forms import PayAmountForm
 from payments.checkout.session import (
@@ -22,11 +23,6 @@ from payments.models import Payment, PaymentRequest
 from payments.requests.states import OPEN_STATUSES
 
 S = PaymentRequest.Status
-
-
-def _major(minor: int) -> str:
-    whole, cents = divmod(int(minor), 100)
-    return f"{whole}.{cents:02d}"
 
 
 def _get_or_404(token: str, request=None) -> PaymentRequest:
@@ -73,7 +69,7 @@ def _render_pay_page(
         if payment_request.stripe_account
         else "Pay by card or in installments",
         "payments": payments,
-        "form": form or PayAmountForm(initial={"amount": _major(payment_request.balance_minor)}),
+        "form": form or PayAmountForm(initial={"amount": minor_to_major_text(payment_request.balance_minor)}),
         "error": error,
         "confirming": confirming,
         "is_open": payment_request.status in OPEN_STATUSES,

@@ -4,14 +4,14 @@ import Payment`), as the migrations do (0001 names `payments.models.new_pay_toke
     accounts.py        StripeAccount (a dealership's connected Stripe account)
     webhook_events.py  WebhookEvent (every Stripe event received, stored once)
     requests.py        PaymentRequest, PaymentRequestEvent (its append-only history), new_pay_token
-    payments.py        Payment (one charge attempt), PaymentDisplayStatus
+    payments.py        Payment (one charge attempt), PaymentDisplayStatus, card_label()
     refunds.py         Refund
     payouts.py         Payout, PayoutEmailRecipient
     reports.py         ReportRun
 """
 
 from payments.models.accounts import StripeAccount
-from payments.models.payments import Payment, PaymentDisplayStatus
+from payments.models.payments import Payment, PaymentDisplayStatus, card_label, payment_method_label
 from payments.models.payouts import Payout, PayoutEmailRecipient
 from payments.models.refunds import Refund
 from payments.models.reports import ReportRun
@@ -29,5 +29,7 @@ __all__ = [
     "ReportRun",
     "StripeAccount",
     "WebhookEvent",
+    "card_label",
+    "payment_method_label",
     "new_pay_token",
 ]

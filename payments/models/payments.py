@@ -10,6 +10,22 @@ from payments.models.accounts import StripeAccount
 from payments.models.requests import PaymentRequest
 
 
+def card_label(*, card_brand: str, card_last4: str) -> str:
+    """The one spelling of a card on pages, emails, the history and the CSV: "Visa •••• 4242";
+    "Card •••• 4242" or "Visa" when only half is known; "" when nothing is."""
+    brand = (card_brand or "").title()
+    if card_last4:
+        return f"{brand or 'Card'} •••• {card_last4}"
+    return brand
+
+
+def payment_method_label(*, method: str, card_brand: str, card_last4: str) -> str:
+    """How a payment was paid: "Installments" (Afterpay/Clearpay), the card, or "Card"."""
+    if method == Payment.Method.AFTERPAY:
+        return "Installments"
+    return card_label(card_brand=card_brand, card_last4=card_last4) or "Card"
+
+
 class PaymentDisplayStatus(models.TextChoices):
     """A payment's status on the Payments tab: the charge attempt combined with what became of its
     request, so accounting sees what happened to the money (see `Payment.display_status`)."""
@@ -166,6 +182,16 @@ class Payment(models.Model):
     @property
     def display_status_label(self) -> str:
         return PaymentDisplayStatus(self.display_status).label
+
+    @property
+    def card_label(self) -> str:
+        return card_label(card_brand=self.card_brand, card_last4=self.card_last4)
+
+    @property
+    def method_label(self) -> str:
+        return payment_method_label(
+            method=self.method, card_brand=self.card_brand, card_last4=self.card_last4
+        )
 
     @property
     def refundable_minor(self) -> int:

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 
 from core.errors import ApplicationError
+from core.money import minor_to_major_text
 from organizations import permissions
 from payments.payment_settings import services
 from payments.payment_settings.forms import PaymentSettingsForm
@@ -32,13 +33,12 @@ def payment_settings(request):
     if not permissions.can_manage_organization(request.user):
         raise PermissionDenied
     org = request.user.organization
-    whole, cents = divmod(org.max_payment_minor, 100)
     initial = {
         "sms_template": org.sms_template,
         "email_template": org.email_template,
         "reminders_enabled": org.reminders_enabled,
         "reminder_hours_before_expiry": org.reminder_hours_before_expiry,
-        "max_payment": f"{whole}.{cents:02d}",
+        "max_payment": minor_to_major_text(org.max_payment_minor),
     }
     form = PaymentSettingsForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():

@@ -11,9 +11,10 @@ from django.db.models import Count, F, OuterRef, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
+from core.money import minor_to_major_text
 from organizations.models import User
 from payments.models import Payment, Payout, Refund
-from payments.tab.export import _DATE_FMT, _csv_text, _major
+from payments.tab.export import _DATE_FMT, _csv_text
 
 
 # --- payouts and reports --------------------------------------------------------------------
@@ -89,9 +90,9 @@ def payout_csv(*, payout: Payout, zone: ZoneInfo) -> str:
                 p.occurred_at.astimezone(zone).strftime(_DATE_FMT),
                 _csv_text(p.reference),
                 _csv_text(p.customer.name),
-                _major(p.amount_minor),
-                _major(p.fee_minor),
-                _major(p.amount_minor - p.fee_minor),
+                minor_to_major_text(p.amount_minor),
+                minor_to_major_text(p.fee_minor),
+                minor_to_major_text(p.amount_minor - p.fee_minor),
                 p.currency,
             ]
         )
@@ -102,9 +103,9 @@ def payout_csv(*, payout: Payout, zone: ZoneInfo) -> str:
                 r.created_at.astimezone(zone).strftime(_DATE_FMT),
                 _csv_text(r.payment.reference),
                 _csv_text(r.payment.customer.name),
-                _major(-r.amount_minor),
-                _major(0),
-                _major(-r.amount_minor),
+                minor_to_major_text(-r.amount_minor),
+                minor_to_major_text(0),
+                minor_to_major_text(-r.amount_minor),
                 r.currency,
             ]
         )
@@ -115,9 +116,9 @@ def payout_csv(*, payout: Payout, zone: ZoneInfo) -> str:
                 "",
                 "",
                 "",
-                _major(payout.other_minor),
-                _major(0),
-                _major(payout.other_minor),
+                minor_to_major_text(payout.other_minor),
+                minor_to_major_text(0),
+                minor_to_major_text(payout.other_minor),
                 payout.currency,
             ]
         )

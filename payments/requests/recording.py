@@ -16,7 +16,7 @@ from django.utils import timezone
 from core.money import format_minor
 from payments import gateway
 from payments.fees import application_fee_for
-from payments.models import Payment, PaymentRequest, PaymentRequestEvent
+from payments.models import Payment, PaymentRequest, PaymentRequestEvent, card_label
 from payments.requests.after_payment import payment_after_success_queue
 from payments.requests.history import history_record
 from payments.requests.states import PAYMENT_KIND, S, payment_request_can_move, payment_request_move
@@ -168,7 +168,7 @@ def _payment_record_succeeded(
                     checkout_session_id="", checkout_session_url="", checkout_session_amount_minor=None
                 )
             method_text = (
-                f"{payment.card_brand.title()} •••• {payment.card_last4}".strip()
+                (payment.card_label or "card")
                 if payment.method == Payment.Method.CARD
                 else "Afterpay/Clearpay installments"
             )
@@ -235,7 +235,7 @@ def _payment_record_failed(
                 for name, value in fields.items():
                     setattr(payment, name, value)
                 payment.save()
-            card = f"{payment.card_brand.title()} •••• {payment.card_last4}".strip(" •")
+            card = payment.card_label
             history_record(
                 payment_request=request,
                 kind="attempt_failed",
@@ -269,7 +269,7 @@ def _payment_attempt_failed_record_late(
             for data in recorded.values_list("data", flat=True)
         ):
             return
-        card = f"{attempt.card_brand.title()} •••• {attempt.card_last4}".strip(" •")
+        card = card_label(card_brand=attempt.card_brand, card_last4=attempt.card_last4)
         message = attempt.failure_message or "The payment was declined."
         history_record(
             payment_request=request,

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from django.db import connection
 from django.db.models import QuerySet
 
-from core.money import format_minor
+from core.money import minor_to_major_text
 from payments.models import Payment
 from payments.tab.selectors import DEFAULT_SORT, DISPLAY_STATUS_LABELS, DISPLAY_STATUSES, SORTS
 
@@ -33,10 +33,6 @@ CSV_HEADER = [
     "dms_document_number",
 ]
 _DATE_FMT = "%Y-%m-%d %H:%M"
-
-
-def _major(minor: int) -> str:
-    return format_minor(minor, "USD").replace("$", "").replace(",", "")
 
 
 # Spreadsheet formula injection (OWASP "CSV injection"): a text cell that starts with one of these
@@ -89,12 +85,12 @@ def payment_csv_chunks_python(*, queryset: QuerySet[Payment], zone: ZoneInfo, so
                 r[0].astimezone(zone).strftime(_DATE_FMT),
                 _csv_text(r[1]),
                 _csv_text(r[2]),
-                _major(r[3]),
-                _major(r[4]),
-                _major(r[6]),
+                minor_to_major_text(r[3]),
+                minor_to_major_text(r[4]),
+                minor_to_major_text(r[6]),
                 r[7],
                 DISPLAY_STATUS_LABELS[r[8]],
-                _major(r[5]),
+                minor_to_major_text(r[5]),
                 r[9] or "",
                 r[10].isoformat() if r[10] else "",
                 _csv_text(r[11]),

@@ -25,7 +25,7 @@ from django.http import Http404
 
 from notifications.models import OutboundMessage
 from organizations.models import Role, User
-from payments.models import Payment, PaymentRequestEvent
+from payments.models import Payment, PaymentRequestEvent, payment_method_label
 from teams.models import Team
 
 _D = Payment.DisplayStatus
@@ -44,14 +44,6 @@ DEFAULT_SORT = "-date"
 PAGE_SIZES = (10, 25, 50, 100)
 DEFAULT_PAGE_SIZE = 50
 CHART_DAYS = 30
-
-
-def payment_method_label(*, method: str, card_brand: str, card_last4: str) -> str:
-    if method == Payment.Method.AFTERPAY:
-        return "Installments"
-    if card_last4:
-        return f"{(card_brand or 'card').title()} •••• {card_last4}"
-    return "Card"
 
 
 # --- who sees what -------------------------------------------------------------------------

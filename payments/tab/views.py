@@ -132,9 +132,6 @@ def payment_export(request):
 def payment_detail(request, payment_id: int):
     user = request.user
     payment = selectors.payment_get_for_user(user=user, payment_id=payment_id)
-    payment.method_label = selectors.payment_method_label(
-        method=payment.method, card_brand=payment.card_brand, card_last4=payment.card_last4
-    )
     can_refund = permissions.can_refund(user, payment)
     return render_in_org_zone(
         request,

@@ -1,6 +1,6 @@
 from django import template
 
-from core.money import format_minor
+from core.money import format_minor, minor_to_major_text
 
 register = template.Library()
 
@@ -18,9 +18,7 @@ def major(minor):
     """Minor units as a plain decimal for form fields: 12550 -> 125.50"""
     if minor in (None, ""):
         return ""
-    sign = "-" if int(minor) < 0 else ""
-    whole, cents = divmod(abs(int(minor)), 100)
-    return f"{sign}{whole}.{cents:02d}"
+    return minor_to_major_text(int(minor))
 
 
 @register.filter
