@@ -1,4 +1,5 @@
-"""DRF exception handler: every error is {"message": str, "extra": {field: [messages]}}."""
+"""DRF exception handler: every error is {"message": str, "extra": {...}}; field errors are
+`extra["fields"]` = {field: [messages]}, for our ApplicationErrors and DRF's validation alike."""
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404

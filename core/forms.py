@@ -6,13 +6,20 @@ from core.errors import ApplicationError
 from core.money import parse_major
 
 
-def form_add_application_error(form: forms.Form, error: ApplicationError) -> None:
-    """Show a service's ApplicationError next to the field(s) it names, or at the top of the form."""
-    if not error.extra:
+def form_add_application_error(
+    form: forms.Form, error: ApplicationError, *, field_map: dict[str, str] | None = None
+) -> None:
+    """Show a service's ApplicationError on a page's form: each message of `extra["fields"]` next to
+    its field (`field_map` renames a service field to the form's, e.g. password -> password1), at
+    the top when the form has no such field; the error's message at the top when it names none.
+    The one helper for this: every page uses it."""
+    fields = error.field_errors
+    if not fields:
         form.add_error(None, error.message)
-    for field, field_messages in error.extra.items():
-        for text in field_messages if isinstance(field_messages, list) else [field_messages]:
-            form.add_error(field if field in form.fields else None, text)
+    for name, messages in fields.items():
+        target = (field_map or {}).get(name, name)
+        for text in messages if isinstance(messages, list | tuple) else [messages]:
+            form.add_error(target if target in form.fields else None, text)
 
 
 class PhoneField(PhoneNumberField):

@@ -20,7 +20,7 @@ def _check_customer(data: dict) -> dict:
     if data.get("preferred_language") and data["preferred_language"] not in Language.values:
         errors["preferred_language"] = [_("Choose one of the listed languages.")]
     if errors:
-        raise ApplicationError(next(iter(errors.values()))[0], extra=errors)
+        raise ApplicationError(next(iter(errors.values()))[0], extra={"fields": errors})
     return {**data, "name": data["name"].strip(), "email": (data.get("email") or "").strip().lower()}
 
 
@@ -48,7 +48,7 @@ def _check_opportunity(title: str, reference: str) -> tuple[str, str]:
     title = (title or "").strip()
     if not title:
         raise ApplicationError(
-            "Enter a title.", extra={"title": ["Enter a title, e.g. 2024 F-150 purchase."]}
+            "Enter a title.", extra={"fields": {"title": ["Enter a title, e.g. 2024 F-150 purchase."]}}
         )
     return title, (reference or "").strip()
 

@@ -69,7 +69,9 @@ def organization_create(
     *, name: str, country: str, time_zone: str = "America/New_York", **details
 ) -> Organization:
     if country not in Country.values:
-        raise ApplicationError("Country must be US or CA.", extra={"country": ["Choose US or CA."]})
+        raise ApplicationError(
+            "Country must be US or CA.", extra={"fields": {"country": ["Choose US or CA."]}}
+        )
     return Organization.objects.create(
         name=name, country=country, currency=CURRENCY_OF_COUNTRY[country], time_zone=time_zone, **details
     )
@@ -87,11 +89,13 @@ def organization_update(*, organization: Organization, actor: User, data: dict) 
         raise ApplicationError(f"Unknown fields: {', '.join(sorted(unknown))}")
     country = data.get("country", organization.country)
     if country not in Country.values:
-        raise ApplicationError("Country must be US or CA.", extra={"country": ["Choose US or CA."]})
+        raise ApplicationError(
+            "Country must be US or CA.", extra={"fields": {"country": ["Choose US or CA."]}}
+        )
     if country != organization.country and organization.stripe_accounts.exists():
         raise ApplicationError(
             "The country can't change after Stripe is connected.",
-            extra={"country": ["The country can't change after Stripe is connected."]},
+            extra={"fields": {"country": ["The country can't change after Stripe is connected."]}},
         )
     for field, value in data.items():
         setattr(organization, field, value)
@@ -116,7 +120,9 @@ def _keep_an_admin(user: User) -> None:
 def user_role_change(*, user: User, role: str, actor: User) -> User:
     _require_people_admin(actor, user.organization_id)
     if role not in Role.values:
-        raise ApplicationError("Choose a role.", extra={"role": ["Choose Admin, Manager or Advisor."]})
+        raise ApplicationError(
+            "Choose a role.", extra={"fields": {"role": ["Choose Admin, Manager or Advisor."]}}
+        )
     user = User.objects.select_for_update().get(pk=user.pk)
     if user.role == role:
         return user
@@ -196,7 +202,7 @@ def invitation_create(
         errors["teams"] = ["Choose teams of your organization."]
     if errors:
         first = next(iter(errors.values()))[0]
-        raise ApplicationError(first, extra=errors)
+        raise ApplicationError(first, extra={"fields": errors})
     try:
         with transaction.atomic():
             invitation = Invitation.objects.create(
@@ -211,7 +217,9 @@ def invitation_create(
     except IntegrityError:
         raise ApplicationError(
             "This person already has a pending invitation.",
-            extra={"email": ["This person already has a pending invitation; re-send it instead."]},
+            extra={
+                "fields": {"email": ["This person already has a pending invitation; re-send it instead."]}
+            },
         )
     invitation.teams.set(teams)
     _queue_invitation_send(invitation)
@@ -313,7 +321,7 @@ def invitation_accept(*, token: str, password: str) -> User:
     try:
         validate_password(password, user)
     except ValidationError as exc:
-        raise ApplicationError(exc.messages[0], extra={"password": exc.messages})
+        raise ApplicationError(exc.messages[0], extra={"fields": {"password": exc.messages}})
     user.set_password(password)
     user.save()
     user.teams.set(invitation.teams.all())

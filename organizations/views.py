@@ -152,11 +152,7 @@ def register(request, token: str):
         try:
             user = services.invitation_accept(token=token, password=form.cleaned_data["password1"])
         except ApplicationError as exc:
-            if "password" in exc.extra:
-                for text in exc.extra["password"]:
-                    form.add_error("password1", text)
-            else:
-                form.add_error(None, exc.message)
+            form_add_application_error(form, exc, field_map={"password": "password1"})
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(

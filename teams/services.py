@@ -15,11 +15,12 @@ def _check_members(organization: Organization, members: Iterable[User]) -> list[
     for member in members:
         if member.organization_id != organization.pk:
             raise ApplicationError(
-                "Choose people of your organization.", extra={"members": ["Unknown person."]}
+                "Choose people of your organization.", extra={"fields": {"members": ["Unknown person."]}}
             )
         if member.role not in (Role.ADVISOR, Role.MANAGER):
             raise ApplicationError(
-                "Teams hold advisors and managers.", extra={"members": [f"{member.name} is an Admin."]}
+                "Teams hold advisors and managers.",
+                extra={"fields": {"members": [f"{member.name} is an Admin."]}},
             )
     return members
 
@@ -27,13 +28,13 @@ def _check_members(organization: Organization, members: Iterable[User]) -> list[
 def _check_name(organization: Organization, name: str, exclude_pk: int | None = None) -> str:
     name = name.strip()
     if not name:
-        raise ApplicationError("Enter a team name.", extra={"name": ["Enter a team name."]})
+        raise ApplicationError("Enter a team name.", extra={"fields": {"name": ["Enter a team name."]}})
     clash = Team.objects.filter(organization=organization, name__iexact=name)
     if exclude_pk:
         clash = clash.exclude(pk=exclude_pk)
     if clash.exists():
         raise ApplicationError(
-            "A team with this name exists.", extra={"name": ["A team with this name exists."]}
+            "A team with this name exists.", extra={"fields": {"name": ["A team with this name exists."]}}
         )
     return name
 
@@ -49,7 +50,7 @@ def team_create(*, organization: Organization, actor: User, name: str, members: 
             team = Team.objects.create(organization=organization, name=name)
     except IntegrityError:
         raise ApplicationError(
-            "A team with this name exists.", extra={"name": ["A team with this name exists."]}
+            "A team with this name exists.", extra={"fields": {"name": ["A team with this name exists."]}}
         )
     team.members.set(members)
     return team

@@ -9,19 +9,11 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from core.errors import ApplicationError
+from core.forms import form_add_application_error
 from organizations import permissions
 from organizations.api_tokens import services
 from organizations.api_tokens.forms import ApiTokenForm
 from organizations.models import ApiToken, User
-
-
-def _apply(form, exc: ApplicationError) -> None:
-    fields = (exc.extra or {}).get("fields") or {}
-    if not fields:
-        form.add_error(None, exc.message)
-    for field, texts in fields.items():
-        for text in texts:
-            form.add_error(field if field in form.fields else None, text)
 
 
 @login_required
@@ -39,7 +31,7 @@ def api_tokens(request):
                 acting_user=form.cleaned_data["acting_user"],
             )
         except ApplicationError as exc:
-            _apply(form, exc)
+            form_add_application_error(form, exc)
         else:
             form = ApiTokenForm(users=users, initial={"acting_user": request.user.pk})
     tokens = ApiToken.objects.filter(organization_id=request.user.organization_id).select_related(

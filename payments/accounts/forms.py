@@ -1,5 +1,5 @@
 """Forms of Admin tab -> Connections. They only coerce input; the rules live in
-payments.accounts.services (errors come back as ApplicationError.extra and are shown per field)."""
+payments.accounts.services (errors come back as ApplicationError.extra["fields"] and are shown per field)."""
 
 from django import forms
 

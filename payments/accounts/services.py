@@ -60,7 +60,7 @@ def _payout_schedule_validated(
     if delay_days is not None and not 2 <= delay_days <= 365:
         errors["delay_days"] = ["Delay days must be between 2 and 365 (leave empty for Stripe's minimum)."]
     if errors:
-        raise ApplicationError("Please correct the payout schedule.", extra=errors)
+        raise ApplicationError("Please correct the payout schedule.", extra={"fields": errors})
     return PayoutSchedule(
         interval=interval,
         weekly_anchor=weekly_anchor if interval == "weekly" else "",
@@ -78,7 +78,9 @@ def _field_of_stripe_param(param: str) -> str:
 
 def _invalid_request_as_field_error(exc: gateway.InvalidRequest, *, default_field: str) -> ApplicationError:
     field = _field_of_stripe_param(exc.param) or default_field
-    return ApplicationError(f"Stripe did not accept this: {exc.message}", extra={field: [exc.message]})
+    return ApplicationError(
+        f"Stripe did not accept this: {exc.message}", extra={"fields": {field: [exc.message]}}
+    )
 
 
 # --- applying Stripe's state -----------------------------------------------------------------
@@ -173,7 +175,7 @@ def stripe_account_connect(
     if not authorized:
         raise ApplicationError(
             "Tick the box to confirm you are authorised to sign for the organization.",
-            extra={"authorized": ["You must be authorised to sign for the organization."]},
+            extra={"fields": {"authorized": ["You must be authorised to sign for the organization."]}},
         )
     if organization.country not in (Country.US, Country.CA):
         raise ApplicationError("Payments are offered only to organizations in the United States and Canada.")
@@ -297,7 +299,8 @@ def stripe_account_statement_descriptor_update(
     errors = statement_descriptor_errors(value)
     if errors:
         raise ApplicationError(
-            "The statement descriptor does not follow Stripe's rules.", extra={"statement_descriptor": errors}
+            "The statement descriptor does not follow Stripe's rules.",
+            extra={"fields": {"statement_descriptor": errors}},
         )
     try:
         info = gateway.account_update(account_id=stripe_account.stripe_id, statement_descriptor=value)
@@ -320,7 +323,7 @@ def stripe_account_label_update(
     if len(display_name) > 120:
         errors["display_name"] = ["Use at most 120 characters."]
     if errors:
-        raise ApplicationError("Please correct the labels.", extra=errors)
+        raise ApplicationError("Please correct the labels.", extra={"fields": errors})
     stripe_account.customer_label = customer_label
     stripe_account.display_name = display_name
     stripe_account.save(update_fields=["customer_label", "display_name", "updated_at"])
@@ -347,7 +350,8 @@ def team_stripe_account_set(*, team: Team, stripe_account: StripeAccount | None)
             raise ApplicationError("That account belongs to another organization.")
         if stripe_account.disconnected_at:
             raise ApplicationError(
-                "That account is disconnected.", extra={f"team_{team.pk}": ["That account is disconnected."]}
+                "That account is disconnected.",
+                extra={"fields": {f"team_{team.pk}": ["That account is disconnected."]}},
             )
     team.stripe_account = stripe_account
     team.save(update_fields=["stripe_account"])

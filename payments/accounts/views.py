@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from core.errors import ApplicationError
+from core.forms import form_add_application_error
 from organizations import permissions
 from payments import gateway
 from payments.accounts import services as account_services
@@ -109,17 +110,6 @@ def _render(
     return render(request, "payments/connections/index.html", context, status=status)
 
 
-def _apply_errors(form, error: ApplicationError) -> None:
-    placed = False
-    for name, problems in (error.extra or {}).items():
-        for problem in problems if isinstance(problems, list | tuple) else [problems]:
-            if name in form.fields:
-                form.add_error(name, problem)
-                placed = True
-    if not placed:
-        form.add_error(None, error.message)
-
-
 @login_required
 @require_GET
 def connections_index(request):
@@ -142,7 +132,7 @@ def connections_connect(request):
             display_name=form.cleaned_data["display_name"],
         )
     except ApplicationError as exc:
-        _apply_errors(form, exc)
+        form_add_application_error(form, exc)
         return _render(request, connect_form=form, status=400)
     return HttpResponseRedirect(url)
 
@@ -212,7 +202,7 @@ def connections_payout_schedule(request, pk: int):
                 delay_days=form.cleaned_data["delay_days"],
             )
         except ApplicationError as exc:
-            _apply_errors(form, exc)
+            form_add_application_error(form, exc)
         else:
             messages.success(request, "Payout schedule saved.")
             return redirect("connections:index")
@@ -231,7 +221,7 @@ def connections_statement_descriptor(request, pk: int):
                 stripe_account=account, statement_descriptor=form.cleaned_data["statement_descriptor"]
             )
         except ApplicationError as exc:
-            _apply_errors(form, exc)
+            form_add_application_error(form, exc)
         else:
             messages.success(request, "Statement descriptor saved.")
             return redirect("connections:index")
@@ -252,7 +242,7 @@ def connections_label(request, pk: int):
                 display_name=form.cleaned_data["display_name"],
             )
         except ApplicationError as exc:
-            _apply_errors(form, exc)
+            form_add_application_error(form, exc)
         else:
             messages.success(request, "Labels saved.")
             return redirect("connections:index")

@@ -99,7 +99,7 @@ def pay_checkout(request, token: str):
     try:
         url = payment_request_checkout_start(token=token, amount_minor=form.cleaned_data.get("amount"))
     except ApplicationError as exc:
-        fields = (exc.extra or {}).get("fields") or {}
+        fields = exc.field_errors
         if "amount" in fields:
             form.add_error("amount", fields["amount"][0])
             return _render_pay_page(request, _get_or_404(token), form=form, status=400)

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 
 from core.errors import ApplicationError
+from core.forms import form_add_application_error
 from core.money import minor_to_major_text
 from organizations import permissions
 from payments.payment_settings import services
@@ -17,15 +18,6 @@ from payments.requests.messages import (
     DEFAULT_SMS_TEMPLATE,
     PLACEHOLDERS,
 )
-
-
-def _apply(form, exc: ApplicationError) -> None:
-    fields = (exc.extra or {}).get("fields") or {}
-    if not fields:
-        form.add_error(None, exc.message)
-    for field, texts in fields.items():
-        for text in texts:
-            form.add_error(field if field in form.fields else None, text)
 
 
 @login_required
@@ -53,7 +45,7 @@ def payment_settings(request):
                 max_payment_minor=data["max_payment"],
             )
         except ApplicationError as exc:
-            _apply(form, exc)
+            form_add_application_error(form, exc)
         else:
             messages.success(request, "Payment settings saved.")
             return redirect("payment-settings")

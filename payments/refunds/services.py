@@ -67,7 +67,9 @@ def refund_create(
 ) -> Refund:
     """Refund a payment: in full when `amount_minor` is None, else that part of it."""
     if reason not in Refund.Reason.values:
-        raise ApplicationError("Choose a reason for the refund.", extra={"reason": "Choose a reason."})
+        raise ApplicationError(
+            "Choose a reason for the refund.", extra={"fields": {"reason": ["Choose a reason."]}}
+        )
     with transaction.atomic():
         payment = Payment.objects.select_for_update().filter(pk=payment_id).first()
         if payment is None or payment.organization_id != user.organization_id:
@@ -84,12 +86,13 @@ def refund_create(
         amount = refundable if amount_minor is None else amount_minor
         if amount <= 0:
             raise ApplicationError(
-                "Enter an amount above zero.", extra={"amount": "Enter an amount above zero."}
+                "Enter an amount above zero.", extra={"fields": {"amount": ["Enter an amount above zero."]}}
             )
         if amount > refundable:
             limit = format_minor(refundable, payment.currency)
             raise ApplicationError(
-                f"You can refund at most {limit}.", extra={"amount": f"You can refund at most {limit}."}
+                f"You can refund at most {limit}.",
+                extra={"fields": {"amount": [f"You can refund at most {limit}."]}},
             )
         refund = Refund.objects.create(
             organization_id=payment.organization_id,

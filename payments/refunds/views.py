@@ -9,6 +9,7 @@ from django.shortcuts import redirect
 from django.views.decorators.http import require_http_methods
 
 from core.errors import ApplicationError, PermissionDenied
+from core.forms import form_add_application_error
 from core.money import format_minor
 from organizations import permissions
 from payments.pages import render_in_org_zone
@@ -42,11 +43,7 @@ def payment_refund(request, payment_id: int):
                 note=form.cleaned_data["note"],
             )
         except ApplicationError as exc:
-            for field, message in exc.extra.items():
-                if field in form.fields:
-                    form.add_error(field, message)
-            if not exc.extra:
-                form.add_error(None, exc.message)
+            form_add_application_error(form, exc)
             context["refundable_minor"] = payment_refundable_minor(payment=payment)
             return render_in_org_zone(request, "payments/tab/refund.html", context, status=400)
         messages.success(

@@ -28,18 +28,21 @@ def report_run_request(
     if not can_download_reports(user):
         raise PermissionDenied("Only Managers and Admins can download reports.")
     if report_type not in ReportRun.ReportType.values:
-        raise ApplicationError("Choose a report.", extra={"report_type": "Choose a report."})
+        raise ApplicationError("Choose a report.", extra={"fields": {"report_type": ["Choose a report."]}})
     account = StripeAccount.objects.filter(organization_id=user.organization_id, pk=stripe_account_id).first()
     if account is None:
-        raise ApplicationError("Choose a Stripe account.", extra={"stripe_account": "Choose an account."})
+        raise ApplicationError(
+            "Choose a Stripe account.", extra={"fields": {"stripe_account": ["Choose an account."]}}
+        )
     if interval_end < interval_start:
         raise ApplicationError(
-            "The end date is before the start date.", extra={"interval_end": "Must be on or after the start."}
+            "The end date is before the start date.",
+            extra={"fields": {"interval_end": ["Must be on or after the start."]}},
         )
     if interval_end >= timezone.now().date():
         raise ApplicationError(
             "Stripe reports cover finished days: choose an end date before today (UTC).",
-            extra={"interval_end": "Choose a day before today."},
+            extra={"fields": {"interval_end": ["Choose a day before today."]}},
         )
     with transaction.atomic():
         run = ReportRun.objects.create(

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from core.errors import ApplicationError
+from core.forms import form_add_application_error
 from payments.pages import render_in_org_zone, require_reports_access
 from payments.reports import selectors as report_selectors
 from payments.reports.forms import ReportRunForm
@@ -41,10 +42,7 @@ def report_list(request):
                 interval_end=form.cleaned_data["interval_end"],
             )
         except ApplicationError as exc:
-            for field, message in exc.extra.items():
-                form.add_error(field if field in form.fields else None, message)
-            if not exc.extra:
-                form.add_error(None, exc.message)
+            form_add_application_error(form, exc)
         else:
             messages.success(
                 request, "Report requested from Stripe. It will be ready to download here shortly."

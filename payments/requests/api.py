@@ -208,7 +208,7 @@ class PaymentRequestCreateApi(APIView):
                 api_idempotency_key=key,
             )
         except ApplicationError as exc:
-            fields_errors = (exc.extra or {}).get("fields")
+            fields_errors = exc.field_errors
             if fields_errors:  # name the API's fields
                 renamed = {
                     {

@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from core.errors import ApplicationError
+from core.forms import form_add_application_error
 from customers.models import Customer, Opportunity
 from organizations import permissions
 from payments.models import PaymentRequest
@@ -27,16 +28,6 @@ def _requestable_teams(user):
     if not user.is_admin:
         teams = teams.filter(members=user)
     return teams.order_by("name")
-
-
-def _apply_service_errors(form, error: ApplicationError) -> None:
-    fields = (error.extra or {}).get("fields") or {}
-    if not fields:
-        form.add_error(None, error.message)
-    for field, texts in fields.items():
-        target = FIELD_FOR_ERROR.get(field, field)
-        for text in texts:
-            form.add_error(target if target in form.fields else None, text)
 
 
 def _already_sent(*, user, key: str) -> PaymentRequest | None:
@@ -103,7 +94,7 @@ def payment_request_new(request):
             messages.info(request, f"This payment request was already sent to {customer.name}.")
             return redirect("payment-request-detail", pk=already.pk)
         except ApplicationError as exc:
-            _apply_service_errors(form, exc)
+            form_add_application_error(form, exc, field_map=FIELD_FOR_ERROR)
         else:
             messages.success(request, f"Payment request sent to {customer.name}.")
             return redirect("payment-request-detail", pk=payment_request.pk)

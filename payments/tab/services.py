@@ -17,7 +17,9 @@ from payments.requests.history import history_record
 def _locked_payments(*, user: User, payment_ids: list[int]) -> list[Payment]:
     ids = sorted({int(i) for i in payment_ids})
     if not ids:
-        raise ApplicationError("Select at least one payment.", extra={"payment_ids": "Select a payment."})
+        raise ApplicationError(
+            "Select at least one payment.", extra={"fields": {"payment_ids": ["Select a payment."]}}
+        )
     return list(
         Payment.objects.select_for_update(of=("self",))
         .select_related("payment_request", "team")
@@ -33,7 +35,7 @@ def payments_reconcile(*, user: User, payment_ids: list[int], document_number: s
     if len(document_number) > 64:
         raise ApplicationError(
             "The document number is too long (64 characters at most).",
-            extra={"document_number": "64 characters at most."},
+            extra={"fields": {"document_number": ["64 characters at most."]}},
         )
     now = timezone.now()
     changed = 0

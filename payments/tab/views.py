@@ -116,7 +116,7 @@ def payment_export(request):
     require_payments_tab_access(user)
     payment_filter = filters.payment_filter(user=user, params=request.GET)
     if not payment_filter.is_valid():
-        raise ApplicationError("Fix the filters first.", extra=payment_filter.errors)
+        raise ApplicationError("Fix the filters first.", extra={"fields": payment_filter.errors})
     zone = organization_selectors.organization_zone(user.organization)
     chunks = export.payment_csv_chunks(
         queryset=payment_filter.qs, zone=zone, sort=request.GET.get("sort", selectors.DEFAULT_SORT)

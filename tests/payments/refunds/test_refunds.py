@@ -46,7 +46,7 @@ def test_partial_refunds_add_up_and_the_rest_is_refundable(
 
     with pytest.raises(ApplicationError) as exc:
         refund_create(payment_id=paid.pk, user=manager, amount_minor=12_476)
-    assert exc.value.extra == {"amount": "You can refund at most $124.75."}
+    assert exc.value.extra == {"fields": {"amount": ["You can refund at most $124.75."]}}
     with pytest.raises(ApplicationError):
         refund_create(payment_id=paid.pk, user=manager, amount_minor=0)
 
