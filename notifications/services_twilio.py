@@ -11,6 +11,7 @@ from django.utils.translation import gettext
 
 from customers.models import Customer
 from notifications.models import OutboundMessage
+from notifications.signals import sms_delivery_changed
 
 logger = logging.getLogger(__name__)
 
@@ -88,11 +89,9 @@ def sms_status_apply(*, provider_id: str, twilio_status: str, error_code: str = 
             message.error = f"Twilio error {error_code}"[:2000]
         message.save(update_fields=["status", "status_updated_at", "error"])
         if message.payment_request_id and status in (M.DELIVERED, M.UNDELIVERED, M.FAILED):
-            from payments.requests.history import payment_request_delivery_recorded
-
-            payment_request_delivery_recorded(
-                payment_request_id=message.payment_request_id,
-                message_id=message.pk,
+            sms_delivery_changed.send(
+                sender=OutboundMessage,
+                message=message,
                 status=status,
                 error=message.error if status != M.DELIVERED else "",
             )

@@ -1,5 +1,6 @@
 """The append-only history of a payment request (and its payments). Insert-only: nothing in the
-code base updates or deletes these rows."""
+code base updates or deletes these rows. SMS delivery reaches it from notifications through a
+signal (notifications/signals.py), so notifications never imports payments."""
 
 from __future__ import annotations
 
@@ -40,12 +41,10 @@ def history_record(
     )
 
 
-# ---------------------------------------------------------------------------------------------
-# Delivery status (Twilio callbacks) on the request's history
-# ---------------------------------------------------------------------------------------------
 def payment_request_delivery_recorded(
     *, payment_request_id: int, message_id: int, status: str, error: str = ""
 ) -> None:
+    """An SMS of the request was delivered, undelivered or failed (Twilio's callback): one history row."""
     request = PaymentRequest.objects.get(pk=payment_request_id)
     history_record(
         payment_request=request,
@@ -53,4 +52,11 @@ def payment_request_delivery_recorded(
         actor_label="twilio",
         message=f"SMS {status}" + (f": {error}" if error else ""),
         data={"message_id": message_id},
+    )
+
+
+def sms_delivery_changed_receiver(sender, *, message, status: str, error: str = "", **kwargs) -> None:
+    """Receiver of notifications.signals.sms_delivery_changed (connected in payments/apps.py)."""
+    payment_request_delivery_recorded(
+        payment_request_id=message.payment_request_id, message_id=message.pk, status=status, error=error
     )
