@@ -45,6 +45,7 @@ browser:
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
 
 test: $(VENV)/.installed-test browser lint messages

@@ -1,0 +1,1 @@
+"""Admin tab -> Payment settings: the SMS and email texts, the reminder, the largest payment."""

@@ -1,4 +1,6 @@
-"""Payment requests: the ONE state machine, and every service that moves a request.
+"""The ONE state machine of a payment request (who changes a request's status: only
+`payment_request_move`, here). The services that move a request sit beside it: sending.py,
+expiry.py, recording.py, checkout/session.py.
 
 State table (TRANSITIONS below; `payment_request_move` is the only code that changes `status`):
 

@@ -1,5 +1,5 @@
-"""Reads for the Payments tab: who sees which payments, the filters, keyset pages, totals, the
-daily-volume chart, one payment's timeline, and the CSV export.
+"""Reads for the Payments tab: who sees which payments, keyset pages, totals, the daily-volume
+chart and one payment's timeline (the filters are in filters.py, the CSV in export.py).
 
 Display status. A row is one `Payment` (one charge attempt); its status on the tab combines the
 attempt with the outcome of its request, so accounting sees what happened to the money. It is
