@@ -12,14 +12,16 @@ import time
 from functools import lru_cache
 from pathlib import Path
 
-# The repository keeps the subset it uses; the full published set sits in ../shared beside a checkout.
-FIXTURES = Path(__file__).resolve().parents[3] / "shared" / "stripe" / "fixtures3.json"
+# The repository keeps the subset it uses (the emulator's); the full published set sits in ../shared
+# beside a checkout.
+REPO = Path(__file__).resolve().parents[3]
+FIXTURES = REPO.parent / "shared" / "stripe" / "fixtures3.json"
 _ids = itertools.count(1)
 
 
 @lru_cache(maxsize=1)
 def _resources() -> dict:
-    local = Path(__file__).resolve().parents[2] / "payments" / "gateway" / "sandbox" / "stripe_fixtures.json"
+    local = REPO / "stripe_sandbox" / "stripe_fixtures.json"
     path = local if local.exists() else FIXTURES
     return json.loads(path.read_text())["resources"]
 
