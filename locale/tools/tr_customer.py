@@ -519,9 +519,12 @@ T = {
         "pt_BR": "Revogado",
     },
     "Enter an amount such as %(example)s.": {
-        "fr": "Saisissez un montant, par exemple %(example)s.", "fr_CA": "Entrez un montant, par exemple %(example)s.",
-        "de": "Geben Sie einen Betrag ein, z. B. %(example)s.", "es": "Ingrese un importe, por ejemplo, %(example)s.",
-        "it": "Inserisca un importo, ad esempio %(example)s.", "pl": "Wpisz kwotę, np. %(example)s.",
+        "fr": "Saisissez un montant, par exemple %(example)s.",
+        "fr_CA": "Entrez un montant, par exemple %(example)s.",
+        "de": "Geben Sie einen Betrag ein, z. B. %(example)s.",
+        "es": "Ingrese un importe, por ejemplo, %(example)s.",
+        "it": "Inserisca un importo, ad esempio %(example)s.",
+        "pl": "Wpisz kwotę, np. %(example)s.",
         "pt_BR": "Informe um valor, por exemplo, %(example)s.",
     },
 }
