@@ -1,7 +1,7 @@
-"""Payment requests without Stripe calls: validation (nothing half-saved), the state table,
-sending, SMS length, cancel, expiry (time travel), re-send, reminders and quiet hours."""
+"""Payment requests without Stripe calls: validation (nothing half-saved), sending, cancel and
+re-send. The state table, texts, expiry and reminders have their own test modules here."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from django.utils import timezone
@@ -9,46 +9,18 @@ from django.utils import timezone
 from core.errors import ApplicationError, Conflict
 from notifications.models import OutboundMessage
 from payments.models import PaymentRequest, PaymentRequestEvent
-from payments.requests import messages as texts
 from payments.requests.reminders import payment_request_remind
-from payments.requests.sending import payment_request_cancel, payment_request_create, payment_request_resend
-from payments.requests.states import PAYMENT_KIND, TRANSITIONS, payment_request_can_move, payment_request_move
-from payments.requests.tasks import expire_overdue_requests_task, send_payment_reminders_task
+from payments.requests.sending import payment_request_cancel, payment_request_resend
 from tests.factories import (
     CustomerFactory,
     OpportunityFactory,
     OrganizationFactory,
-    PaymentRequestFactory,
-    StripeAccountFactory,
     TeamFactory,
     UserFactory,
 )
+from tests.payments.requests.helpers import create, nothing_saved
 
 S = PaymentRequest.Status
-
-
-@pytest.fixture
-def account(org):
-    return StripeAccountFactory(organization=org)
-
-
-def create(advisor, team, customer, **kw):
-    args = dict(
-        user=advisor,
-        team=team,
-        customer=customer,
-        amount_minor=12_550,
-        description="Brake service",
-        reference="RO-1001",
-        channel="both",
-        allow_partial=False,
-    )
-    args.update(kw)
-    return payment_request_create(**args)
-
-
-def nothing_saved():
-    return not PaymentRequest.objects.exists() and not OutboundMessage.objects.exists()
 
 
 # --- creation and validation --------------------------------------------------------------------
@@ -196,94 +168,6 @@ def test_other_organizations_customer_is_refused(advisor, team, account):
     assert nothing_saved()
 
 
-# --- the state table ------------------------------------------------------------------------------
-def test_state_table_is_what_the_docs_say():
-    allowed = {(a, b) for a, targets in TRANSITIONS.items() for b in targets}
-    assert (S.CREATED, S.SENT) in allowed
-    assert (S.SENT, S.OPENED) in allowed
-    assert (S.OPENED, S.PAID) in allowed and (S.OPENED, S.PARTIALLY_PAID) in allowed
-    assert (S.PARTIALLY_PAID, S.PAID) in allowed
-    assert TRANSITIONS[S.PAID] == frozenset()
-    # never backwards
-    for later, earlier in [
-        (S.OPENED, S.SENT),
-        (S.PAID, S.OPENED),
-        (S.PARTIALLY_PAID, S.OPENED),
-        (S.SENT, S.CREATED),
-    ]:
-        assert not payment_request_can_move(from_status=later, to_status=earlier)
-    # final states move only when a succeeded payment is recorded
-    for final in (S.CANCELLED, S.EXPIRED):
-        assert not payment_request_can_move(from_status=final, to_status=S.PAID, kind="opened")
-        assert payment_request_can_move(from_status=final, to_status=S.PAID, kind=PAYMENT_KIND)
-        assert not payment_request_can_move(from_status=final, to_status=S.OPENED, kind=PAYMENT_KIND)
-
-
-@pytest.mark.django_db
-def test_move_refuses_a_bad_move_and_writes_nothing():
-    pr = PaymentRequestFactory(status=S.PAID)
-    with pytest.raises(Conflict):
-        payment_request_move(payment_request_id=pr.pk, to_status=S.CANCELLED, kind="cancelled")
-    pr.refresh_from_db()
-    assert pr.status == S.PAID and not PaymentRequestEvent.objects.exists()
-
-
-# --- messages --------------------------------------------------------------------------------------
-@pytest.mark.parametrize(
-    "name",
-    [
-        "A" * 25,
-        "Smith Tractors & Trailers",
-        "Mountain View Chevrolet Bu",
-        "Ford of Saint-Jean-sur-Ri",
-    ],
-)
-@pytest.mark.parametrize("currency, amount", [("USD", 5_000_000), ("CAD", 5_000_000), ("USD", 50)])
-def test_default_sms_fits_one_gsm7_segment(settings, name, currency, amount):
-    settings.SITE_URL = "https://pay.textpay-example.co"  # 30 characters
-    assert len(settings.SITE_URL) == 30 and len(name[:25]) <= 25
-    org = OrganizationFactory.build(name=name[:25], currency=currency, time_zone="America/Toronto")
-    for reference in ["RO-1", "INV-2026-000123", "X" * 64]:
-        pr = PaymentRequestFactory.build(
-            organization=org, amount_minor=amount, currency=currency, reference=reference
-        )
-        pr.customer = CustomerFactory.build(organization=org)
-        pr.created_by = UserFactory.build(organization=org)
-        text = texts.request_sms_text(pr)
-        encoding, length = texts.sms_encoding_and_length(text)
-        assert encoding == "gsm7", text
-        assert length <= 160, (length, text)
-        assert texts.sms_segment_count(text) == 1
-        assert texts.pay_link(pr) in text and "STOP" in text
-        with_reference = texts.template_render(texts.DEFAULT_SMS_TEMPLATE, texts.template_values(pr))
-        if texts.sms_segment_count(with_reference) == 1:
-            assert text == with_reference  # the reference is kept whenever it fits
-        else:
-            assert reference not in text
-
-
-def test_segment_counting_edges():
-    assert texts.sms_segment_count("a" * 160) == 1
-    assert texts.sms_segment_count("a" * 161) == 2
-    assert texts.sms_segment_count("€" * 80) == 1  # extension chars count twice
-    assert texts.sms_segment_count("€" * 81) == 2
-    assert texts.sms_encoding_and_length("ł")[0] == "ucs2"
-    assert texts.sms_segment_count("ł" * 70) == 1 and texts.sms_segment_count("ł" * 71) == 2
-
-
-@pytest.mark.django_db
-def test_organization_sms_template_with_placeholders(advisor, team, customer, account, org):
-    org.sms_template = "Hi {customer_name}, {dealership} needs {amount} for {reference}: {link} {unknown}"
-    org.save()
-    advisor.organization.refresh_from_db()
-    pr = create(advisor, team, customer, channel="sms")
-    body = OutboundMessage.objects.get(payment_request=pr).body
-    assert (
-        body
-        == f"Hi Carla Customer, Smith Tractors needs $125.50 for RO-1001: {texts.pay_link(pr)} {{unknown}}"
-    )
-
-
 # --- cancel, expiry, re-send ---------------------------------------------------------------------
 @pytest.mark.django_db
 def test_cancel_while_open_then_not_again(advisor, team, customer, account):
@@ -307,65 +191,6 @@ def test_another_advisor_cannot_cancel(advisor, team, customer, account, org):
 
 
 @pytest.mark.django_db
-def test_expiry_holds_on_use_without_a_sweep(advisor, team, customer, account, client):
-    pr = create(advisor, team, customer)
-    # time travel: the link was sent 24 h + 1 s ago
-    PaymentRequest.objects.filter(pk=pr.pk).update(
-        sent_at=timezone.now() - timedelta(hours=24, seconds=1),
-        expires_at=timezone.now() - timedelta(seconds=1),
-    )
-    response = client.get(f"/pay/{pr.token}/")
-    assert response.status_code == 200
-    assert b'data-testid="expired"' in response.content
-    assert b"pay-button" not in response.content
-    response = client.post(f"/pay/{pr.token}/checkout/")
-    assert response.status_code == 409
-    pr.refresh_from_db()
-    assert pr.status == S.EXPIRED and pr.expired_at
-    assert PaymentRequestEvent.objects.filter(payment_request=pr, kind="expired").count() == 1
-
-
-@pytest.mark.django_db
-def test_link_one_second_before_expiry_still_opens(advisor, team, customer, account, client):
-    pr = create(advisor, team, customer)
-    PaymentRequest.objects.filter(pk=pr.pk).update(expires_at=timezone.now() + timedelta(seconds=5))
-    response = client.get(f"/pay/{pr.token}/")
-    assert b"pay-button" in response.content
-    pr.refresh_from_db()
-    assert pr.status == S.OPENED
-
-
-@pytest.mark.django_db
-def test_less_than_30_minutes_left_says_about_to_expire(advisor, team, customer, account, client):
-    pr = create(advisor, team, customer)
-    PaymentRequest.objects.filter(pk=pr.pk).update(expires_at=timezone.now() + timedelta(minutes=20))
-    response = client.post(f"/pay/{pr.token}/checkout/")
-    assert response.status_code == 409
-    assert b"about to expire" in response.content
-
-
-@pytest.mark.django_db
-def test_sweep_expires_overdue_requests_in_batches(advisor, team, customer, account, monkeypatch):
-    from payments.requests import tasks
-
-    monkeypatch.setattr(tasks, "BATCH_SIZE", 3)
-    overdue = [create(advisor, team, customer, channel="sms") for _ in range(7)]
-    fresh = create(advisor, team, customer, channel="sms")
-    paid = PaymentRequestFactory(organization=advisor.organization, status=S.PAID)
-    PaymentRequest.objects.filter(pk__in=[p.pk for p in overdue] + [paid.pk]).update(
-        expires_at=timezone.now() - timedelta(minutes=1)
-    )
-    assert expire_overdue_requests_task() == 7
-    assert set(PaymentRequest.objects.filter(status=S.EXPIRED).values_list("pk", flat=True)) == {
-        p.pk for p in overdue
-    }
-    fresh.refresh_from_db()
-    paid.refresh_from_db()
-    assert fresh.status == S.SENT and paid.status == S.PAID
-    assert expire_overdue_requests_task() == 0  # safe to run twice
-
-
-@pytest.mark.django_db
 def test_resend_an_expired_request_as_a_new_one(advisor, team, customer, account, client):
     pr = create(advisor, team, customer, allow_partial=True)
     PaymentRequest.objects.filter(pk=pr.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
@@ -384,64 +209,6 @@ def test_resend_an_expired_request_as_a_new_one(advisor, team, customer, account
     # an open request can't be re-sent
     with pytest.raises(Conflict):
         payment_request_resend(payment_request_id=new.pk, user=advisor)
-
-
-# --- reminders ----------------------------------------------------------------------------------------
-def _at_local(org, hour, minute=0):
-    from zoneinfo import ZoneInfo
-
-    local = datetime(2026, 6, 10, hour, minute, tzinfo=ZoneInfo(org.time_zone))
-    return local.astimezone(UTC)
-
-
-@pytest.mark.django_db
-def test_reminder_once_within_window_outside_quiet_hours(advisor, team, customer, account, org):
-    pr = create(advisor, team, customer, channel="sms")
-    now = _at_local(org, 14)
-    PaymentRequest.objects.filter(pk=pr.pk).update(expires_at=now + timedelta(hours=3))
-    assert payment_request_remind(payment_request_id=pr.pk, now=now) is True
-    assert payment_request_remind(payment_request_id=pr.pk, now=now + timedelta(minutes=5)) is False
-    reminders = OutboundMessage.objects.filter(payment_request=pr, purpose="payment_reminder")
-    assert reminders.count() == 1 and "reminder" in reminders.get().body
-
-
-@pytest.mark.django_db
-@pytest.mark.parametrize(
-    "hour, hours_left, enabled, status, sent",
-    [
-        (14, 5, True, "sent", False),  # too early (default 4 h before)
-        (14, 4, True, "sent", True),
-        (14, 1, True, "opened", True),
-        (21, 2, True, "sent", False),  # quiet hours start at 21:00
-        (7, 2, True, "sent", False),  # ... and end at 08:00
-        (8, 2, True, "sent", True),
-        (20, 2, True, "sent", True),
-        (14, 2, False, "sent", False),  # organization turned reminders off
-        (14, 2, True, "partially_paid", False),
-    ],
-)
-def test_reminder_rules(advisor, team, customer, account, org, hour, hours_left, enabled, status, sent):
-    org.reminders_enabled = enabled
-    org.save()
-    pr = create(advisor, team, customer, channel="sms")
-    now = _at_local(org, hour)
-    PaymentRequest.objects.filter(pk=pr.pk).update(
-        expires_at=now + timedelta(hours=hours_left), status=status
-    )
-    assert payment_request_remind(payment_request_id=pr.pk, now=now) is sent
-    assert OutboundMessage.objects.filter(purpose="payment_reminder").exists() is sent
-
-
-@pytest.mark.django_db
-def test_reminder_task_uses_the_organization_hours(advisor, team, customer, account, org, monkeypatch):
-    org.reminder_hours_before_expiry = 6
-    org.save()
-    pr = create(advisor, team, customer, channel="email")
-    now = _at_local(org, 12)
-    monkeypatch.setattr("payments.requests.tasks.timezone.now", lambda: now)
-    PaymentRequest.objects.filter(pk=pr.pk).update(expires_at=now + timedelta(hours=5, minutes=59))
-    assert send_payment_reminders_task() == 1
-    assert send_payment_reminders_task() == 0
 
 
 @pytest.mark.django_db
