@@ -43,7 +43,7 @@ MCC_CHOICES = [
 def page(title: str, body: str, status: int = 200) -> Response:
     html = (
         "<!doctype html><html lang='en'><head><meta charset='utf-8'>"
-        "<meta name='viewport' content='width=device-width,initial-scale=1'>"
+        "<meta name='viewport' content='width=device-width,initial-scale=1'><link rel='icon' href='data:,'>"
         f"<title>{escape(title)}</title><style>{CSS}</style></head><body>"
         "<div class='banner'>Test mode: Stripe sandbox. No real money moves.</div>"
         f"<main>{body}</main></body></html>"
