@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from core.errors import ApplicationError
@@ -104,7 +105,9 @@ def payment_list(request):
             "default_days": filters.DEFAULT_PERIOD_DAYS,
             "can_reconcile_any": can_reconcile_any,
             "can_download": permissions.can_download_reports(user),
-            "title": "My payments" if user.role == Role.ADVISOR else "Payments",
+            "title": pgettext("menu tab", "My payments")
+            if user.role == Role.ADVISOR
+            else pgettext("menu tab", "Payments"),
         },
     )
 

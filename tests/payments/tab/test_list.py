@@ -371,3 +371,14 @@ def test_every_display_status_is_the_same_in_table_filter_and_csv(client, world,
     for value, _label in __import__("payments.tab.selectors", fromlist=["x"]).DISPLAY_STATUSES:
         shown = _refs(client.get(f"/payments/?status={value}&per_page=100"))
         assert shown and all(table[ref] == value for ref in shown), value
+
+
+@pytest.mark.parametrize(("who", "title"), [("manager", "Paiements"), ("advisor", "Mes paiements")])
+def test_the_tabs_title_is_in_the_persons_language(client, world, request, who, title):
+    user = request.getfixturevalue(who)
+    user.language = "fr"
+    user.save(update_fields=["language"])
+    client.force_login(user)
+    response = client.get("/payments/")
+    html = response.content.decode()
+    assert f"<h1>{title}</h1>" in html and f"<title>{title} ·" in html
