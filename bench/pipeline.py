@@ -28,7 +28,7 @@ sys.path.insert(0, str(ROOT))
 from bench import loadgen  # noqa: E402
 from bench.stack import QUEUE_PREFIX, Config, CpuMeter, Monitor, Stack, database_prepare, log  # noqa: E402
 
-ALL = ("healthz", "webhooks", "mixed", "paypage", "sweep", "references")
+ALL = ("healthz", "webhooks", "mixed", "paypage", "sweep", "references")  # and "profile", on request
 
 
 def django_setup(cfg: Config) -> None:
@@ -42,9 +42,13 @@ def hit(cfg: Config, requests: list[loadgen.Req], concurrency: int) -> loadgen.R
     return loadgen.run("127.0.0.1", cfg.web_port, requests, concurrency=concurrency)
 
 
-def healthz(cfg: Config, *, concurrency: int, count: int) -> dict:
+def healthz(cfg: Config, stack: Stack, monitor: Monitor, *, concurrency: int, count: int) -> dict:
     hit(cfg, [loadgen.Req("GET", "/healthz")] * 200, concurrency)  # warm every worker
-    return hit(cfg, [loadgen.Req("GET", "/healthz")] * count, concurrency).summary()
+    meter = CpuMeter(stack, monitor)
+    meter.start()
+    result = hit(cfg, [loadgen.Req("GET", "/healthz")] * count, concurrency).summary()
+    result["cpu_ms"] = {k: round(v * 1000 / count, 2) for k, v in meter.stop().items()}
+    return result
 
 
 def queues_idle(redis_url: str) -> bool:
@@ -110,6 +114,36 @@ def webhooks(cfg: Config, stack: Stack, monitor: Monitor, *, count: int) -> dict
     }
 
 
+def profile_processing(cfg: Config, stack: Stack, *, count: int) -> None:
+    """Where a webhook event's processing goes, in this process under cProfile: `count` events
+    posted with the workers stopped (stored, acknowledged), their queued messages dropped, then
+    each processed as the worker would, with the follow-on tasks run eagerly in line."""
+    import redis
+
+    from bench import dataset
+    from bench.profile_wsgi import profile_calls
+    from config.celery import app
+    from payments.models import WebhookEvent
+
+    org, team, advisor, customers, account = dataset.dealership_create(cfg, label="profile")
+    reqs = dataset.requests_create(org=org, team=team, advisor=advisor, customers=customers,
+                                   stripe_account=account, count=count)  # fmt: skip
+    dataset.requests_pay(cfg, [r.token for r in reqs])
+    events = dataset.events_of(cfg, account.stripe_id, ["payment_intent.succeeded"])
+    stack.stop_workers()
+    hit(cfg, [dataset.signed_post(e) for e in events], 16)
+    r = redis.Redis.from_url(cfg.redis_url)
+    for key in r.scan_iter(f"{QUEUE_PREFIX}*"):
+        r.delete(key)
+    app.loader.import_default_modules()
+    app.conf.task_always_eager = True
+    task = app.tasks["payments.process_webhook_event"]
+    ids = WebhookEvent.objects.filter(stripe_id__in=[e["id"] for e in events]).values_list("pk", flat=True)
+    profile_calls([lambda pk=pk: task(pk) for pk in ids], top=45)
+    app.conf.task_always_eager = False
+    stack.start_workers()
+
+
 def mixed(cfg: Config, *, count: int) -> dict:
     """Correctness under Stripe's delivery habits: for `count` paid requests, their
     checkout.session.completed and payment_intent.succeeded events (2 per request), 20 % of the
@@ -156,7 +190,7 @@ def mixed(cfg: Config, *, count: int) -> dict:
     }
 
 
-def paypage(cfg: Config, *, count: int) -> dict:
+def paypage(cfg: Config, stack: Stack, monitor: Monitor, *, count: int) -> dict:
     """GET /pay/<token>/ at 100 connections: first visits (the request is marked opened) and
     repeat visits; the page's weight with its assets."""
     from bench import dataset
@@ -165,14 +199,21 @@ def paypage(cfg: Config, *, count: int) -> dict:
     reqs = dataset.requests_create(org=org, team=team, advisor=advisor, customers=customers,
                                    stripe_account=account, count=count)  # fmt: skip
     pages = [loadgen.Req("GET", f"/pay/{r.token}/") for r in reqs]
+    meter = CpuMeter(stack, monitor)
+    meter.start()
     first = hit(cfg, pages, 100)
+    first_cpu = meter.stop()
+    meter.start()
     repeat = hit(cfg, pages, 100)
+    repeat_cpu = meter.stop()
     status, _, body = dataset.http("GET", f"{cfg.web_url}/pay/{reqs[0].token}/")
     assets = re.findall(rb'(?:href|src)="(/static/[^"]+)"', body)
     weight = len(body) + sum(len(dataset.http("GET", cfg.web_url + a.decode())[2]) for a in assets)
     return {
         "first_visit": first.summary(),
         "repeat_visit": repeat.summary(),
+        "first_visit_cpu_ms": {k: round(v * 1000 / count, 2) for k, v in first_cpu.items()},
+        "repeat_visit_cpu_ms": {k: round(v * 1000 / count, 2) for k, v in repeat_cpu.items()},
         "page_bytes": len(body),
         "page_with_assets_bytes": weight,
         "assets": [a.decode() for a in assets],
@@ -205,17 +246,19 @@ def main() -> None:
         stack.start_web()
         stack.start_workers()
         if only & {"healthz", "webhooks", "mixed"}:
-            results["healthz_c16"] = healthz(cfg, concurrency=16, count=args.healthz)
+            results["healthz_c16"] = healthz(cfg, stack, monitor, concurrency=16, count=args.healthz)
             log(f"healthz c16: {results['healthz_c16']}")
         if "webhooks" in only:
             results["webhooks"] = webhooks(cfg, stack, monitor, count=args.events)
             log(f"webhooks: {json.dumps(results['webhooks'])}")
+        if "profile" in only:
+            profile_processing(cfg, stack, count=args.events)
         if "mixed" in only:
             results["mixed"] = mixed(cfg, count=args.mixed_requests)
             log(f"mixed: {json.dumps(results['mixed'])}")
         if "paypage" in only:
-            results["healthz_c100"] = healthz(cfg, concurrency=100, count=args.healthz)
-            results["paypage"] = paypage(cfg, count=args.pay_requests)
+            results["healthz_c100"] = healthz(cfg, stack, monitor, concurrency=100, count=args.healthz)
+            results["paypage"] = paypage(cfg, stack, monitor, count=args.pay_requests)
             log(f"pay page: {json.dumps(results['paypage'])}; healthz c100 {results['healthz_c100']}")
         if "sweep" in only or "references" in only:
             from bench import references

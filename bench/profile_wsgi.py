@@ -71,7 +71,6 @@ def main() -> None:
     args = parser.parse_args()
     os.environ.update(Config().env())
     os.environ["CELERY_TASK_ALWAYS_EAGER"] = "0"
-    from django.db import connection
 
     from config.wsgi import application
 
@@ -103,6 +102,13 @@ def main() -> None:
     else:
         one(calls[0])  # the first request imports and compiles
         work = [lambda env=env: one(env) for env in calls[1:]]
+    profile_calls(work, top=args.top)
+
+
+def profile_calls(work: list, *, top: int = 30) -> None:
+    """Run each callable under cProfile with SQL counted; print per-call figures and the profile."""
+    from django.db import connection
+
     counter = SqlCounter()
     profiler = cProfile.Profile()
     started = time.perf_counter()
@@ -115,10 +121,11 @@ def main() -> None:
     n = len(work)
     print(f"{n} calls, {elapsed / n * 1000:.2f} ms each (profiled), {counter.count / n:.1f} SQL statements "
           f"each, {counter.seconds / n * 1000:.2f} ms of it in SQL round trips")  # fmt: skip
-    for sql, (count, seconds) in sorted(counter.statements.items(), key=lambda kv: -kv[1][1])[:12]:
+    for sql, (count, seconds) in sorted(counter.statements.items(), key=lambda kv: -kv[1][1])[:25]:
         print(f"  {count / n:5.1f}x {seconds / n * 1000:6.2f} ms  {sql}")
     stats = pstats.Stats(profiler)
-    stats.sort_stats("cumulative").print_stats(args.top)
+    stats.sort_stats("cumulative").print_stats(top)
+    stats.sort_stats("tottime").print_stats(top)
 
 
 if __name__ == "__main__":

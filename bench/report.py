@@ -28,6 +28,17 @@ def ratios(r: dict) -> dict:
         ]
         out["new PostgreSQL sessions per event (goal ~0)"] = w["new_pg_sessions_per_event"]
         out["follow-on drained after (s)"] = w["follow_on_drained_seconds"]
+        cpu = w["cpu_ms_per_event"]
+        ours = sum(cpu.get(k, 0) for k in ("web", "worker0", "worker1", "postgres"))
+        money = sum(cpu.get(k, 0) for k in ("web", "worker0", "postgres"))
+        # CPU time per event holds under contention where rates do not: a 2-core node fully busy
+        # with this work records 2000 / ours events per second.
+        out["CPU ms per event: web + workers + PostgreSQL (emulator, load generator apart)"] = round(ours, 1)
+        out["events/s per 2-core node, from CPU per event"] = round(2000 / ours, 1) if ours else None
+        # worker0 serves webhooks + money; worker1 the follow-on messages (receipts, notifications).
+        out["CPU ms per event without the follow-on messages (web + webhooks worker + PostgreSQL)"] = round(
+            money, 1
+        )
     if m := r.get("mixed"):
         out["mixed: posted / distinct / stored / payments / duplicates / final == in-order"] = [
             m["posted"],

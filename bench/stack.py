@@ -39,7 +39,7 @@ class Config:
     web_port: int = int(os.environ.get("BENCH_WEB_PORT", "8104"))
     stripe_port: int = int(os.environ.get("BENCH_STRIPE_PORT", "8105"))
     web_workers: int = 4
-    # "queues:concurrency" per Celery worker process group.
+    # "queues:concurrency" per Celery worker process group (worker0, worker1: their CPU is measured apart).
     workers: list[str] = field(default_factory=lambda: ["webhooks,money:2", "messages,reports,bulk:1"])
 
     @property
@@ -250,7 +250,9 @@ class CpuMeter:
     """CPU seconds used between start() and stop() by process groups and by the PostgreSQL
     backends of our database (persistent connections live across a measurement)."""
 
-    def __init__(self, stack: Stack, monitor: Monitor, groups=("web", "worker", "stripe")) -> None:
+    def __init__(
+        self, stack: Stack, monitor: Monitor, groups=("web", "worker0", "worker1", "stripe")
+    ) -> None:
         self.stack, self.monitor, self.groups = stack, monitor, groups
 
     def _snapshot(self) -> dict[str, dict[int, float]]:
