@@ -81,6 +81,11 @@ def main() -> None:
         from bench.dataset import signed_post
 
         events = json.loads(Path(args.events_file).read_text())[: args.repeat]
+        if args.what == "webhook":  # new ids: each is stored as a new event (nothing consumes the queue)
+            import uuid
+
+            for event in events:
+                event["id"] = f"evt_profile{uuid.uuid4().hex[:16]}"
         posts = [signed_post(e) for e in events]
         calls = [environ_for(p.method, p.path, p.body, dict(p.headers)) for p in posts]
 

@@ -65,23 +65,55 @@ def payment_request_get_by_token(*, token: str) -> PaymentRequest:
     return request
 
 
+def _pay_page_request(token: str) -> PaymentRequest:
+    """The request with what the pay page shows of it (its dealership, its Stripe account), in one
+    query. An impossible token costs none."""
+    if len(token) < 22:
+        raise NotFound("This payment link does not exist.")
+    request = (
+        PaymentRequest.objects.select_related("organization", "stripe_account").filter(token=token).first()
+    )
+    if request is None:
+        raise NotFound("This payment link does not exist.")
+    account = request.stripe_account
+    if account is not None and account.organization_id == request.organization_id:
+        account.organization = request.organization  # the label names it: no second read
+    return request
+
+
 def payment_request_open(*, token: str) -> PaymentRequest:
-    """The customer opened the pay page: expire it if overdue, else mark the first visit."""
-    request = payment_request_get_by_token(token=token)
-    request = payment_request_expire_if_due(payment_request_id=request.pk)
-    if request.status == S.SENT:
-        try:
-            payment_request_move(
-                payment_request_id=request.pk,
-                to_status=S.OPENED,
-                kind="opened",
-                actor_label="customer",
-                message="The customer opened the pay page",
-                expected_from=(S.SENT,),
-            )
-        except Conflict:
-            pass  # opened (or paid) by a concurrent visit
-    return payment_request_get_by_token(token=token)
+    """The customer opened the pay page: one read; a repeat visit writes nothing. An overdue link
+    is expired first. The first visit marks the request opened, but never waits for (nor holds
+    up) a payment being recorded: if one holds the request's row, the mark is skipped."""
+    request = _pay_page_request(token)
+    if (
+        request.status in OPEN_STATUSES
+        and request.expires_at is not None
+        and request.expires_at <= timezone.now()
+    ):
+        payment_request_expire_if_due(payment_request_id=request.pk)
+        return _pay_page_request(token)
+    if request.status != S.SENT:
+        return request
+    try:
+        opened = payment_request_move(
+            payment_request_id=request.pk,
+            to_status=S.OPENED,
+            kind="opened",
+            actor_label="customer",
+            message="The customer opened the pay page",
+            expected_from=(S.SENT,),
+            skip_locked=True,
+        )
+    except Conflict:  # opened (or paid) by a concurrent visit: show what it is now
+        return _pay_page_request(token)
+    if opened is not None:
+        request.status, request.opened_at, request.updated_at = (
+            opened.status,
+            opened.opened_at,
+            opened.updated_at,
+        )
+    return request
 
 
 def payment_methods_for(*, request: PaymentRequest, amount_minor: int) -> list[str]:

@@ -56,11 +56,13 @@ def _render_pay_page(
     status: int = 200,
     confirming=False,
 ):
-    payments = list(
-        Payment.objects.filter(
-            payment_request=payment_request, status__in=("succeeded", "partially_refunded", "refunded")
-        ).order_by("occurred_at", "id")
-    )
+    payments = []
+    if payment_request.amount_paid_minor or payment_request.status in (S.PAID, S.PARTIALLY_PAID):
+        payments = list(
+            Payment.objects.filter(
+                payment_request=payment_request, status__in=("succeeded", "partially_refunded", "refunded")
+            ).order_by("occurred_at", "id")
+        )  # nothing was paid on most visits: no query for the list
     context = {
         "pr": payment_request,
         "org": payment_request.organization,

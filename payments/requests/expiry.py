@@ -25,7 +25,13 @@ from django.utils import timezone
 from payments import gateway
 from payments.models import PaymentRequest
 from payments.requests.recording import payment_record_from_intent
-from payments.requests.states import OPEN_STATUSES, S, checkout_session_remember, payment_request_move
+from payments.requests.states import (
+    OPEN_STATUSES,
+    S,
+    checkout_session_remember,
+    payment_request_move,
+    payment_requests_move_bulk,
+)
 
 if TYPE_CHECKING:
     pass
@@ -35,13 +41,26 @@ if TYPE_CHECKING:
 # Cancel and expire
 # ---------------------------------------------------------------------------------------------
 def checkout_session_expire_callbacks(request: PaymentRequest) -> list[Callable[[], Any]]:
-    if not request.checkout_session_id:
+    return _session_expire_callbacks(request_id=request.pk, session_id=request.checkout_session_id)
+
+
+def _session_expire_callbacks(*, request_id: int, session_id: str) -> list[Callable[[], Any]]:
+    """Close the request's open Checkout Session in a task (the money queue), after the commit."""
+    if not session_id:
         return []
     from payments.requests.tasks import checkout_session_expire_task
 
-    session_id = request.checkout_session_id
-    request_id = request.pk
     return [lambda: checkout_session_expire_task.delay(request_id, session_id)]
+
+
+def _expiry_move() -> dict[str, str]:
+    """What expiring a request writes: the same for one request and for a sweep's batch."""
+    return {
+        "to_status": S.EXPIRED,
+        "kind": "expired",
+        "actor_label": "system",
+        "message": f"Link expired {settings.PAYMENT_REQUEST_LIFETIME_HOURS} h after sending",
+    }
 
 
 def payment_request_expire_if_due(*, payment_request_id: int, now: datetime | None = None) -> PaymentRequest:
@@ -54,12 +73,25 @@ def payment_request_expire_if_due(*, payment_request_id: int, now: datetime | No
             return request
         return payment_request_move(
             payment_request_id=request.pk,
-            to_status=S.EXPIRED,
-            kind="expired",
-            actor_label="system",
-            message=f"Link expired {settings.PAYMENT_REQUEST_LIFETIME_HOURS} h after sending",
+            locked=request,
             on_commit=checkout_session_expire_callbacks(request),
+            **_expiry_move(),
         )
+
+
+def payment_requests_expire_due(*, now: datetime | None = None, limit: int = 1000) -> list[int]:
+    """The sweep's batch: expire up to `limit` open requests past `expires_at` (oldest first) in
+    set operations, one short transaction, with the history rows and the queued closing of
+    their Checkout Sessions that `payment_request_expire_if_due` writes for one. Returns their ids."""
+    overdue = PaymentRequest.objects.filter(status__in=OPEN_STATUSES, expires_at__lte=now or timezone.now())
+    return payment_requests_move_bulk(
+        candidates=overdue.order_by("expires_at", "id"),
+        limit=limit,
+        on_commit_for=lambda row: _session_expire_callbacks(
+            request_id=row["id"], session_id=row["checkout_session_id"]
+        ),
+        **_expiry_move(),
+    )
 
 
 def payment_request_checkout_session_expire(*, payment_request_id: int, session_id: str) -> None:

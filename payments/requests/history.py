@@ -13,9 +13,10 @@ if TYPE_CHECKING:
     from payments.models import Payment
 
 
-def history_record(
+def history_entry(
     *,
-    payment_request: PaymentRequest,
+    payment_request_id: int,
+    organization_id: int,
     kind: str,
     actor: User | None = None,
     actor_label: str = "",
@@ -25,11 +26,11 @@ def history_record(
     to_status: str = "",
     data: dict[str, Any] | None = None,
 ) -> PaymentRequestEvent:
-    """Write one history row. `actor` is the signed-in user who acted; otherwise `actor_label`
-    says who did it ("customer", "stripe", "system", "twilio")."""
-    return PaymentRequestEvent.objects.create(
-        organization_id=payment_request.organization_id,
-        payment_request=payment_request,
+    """One history row, not yet saved: what `history_record` writes, and what a bulk move writes
+    for each of its requests (`history_record_many`)."""
+    return PaymentRequestEvent(
+        organization_id=organization_id,
+        payment_request_id=payment_request_id,
         payment=payment,
         kind=kind,
         from_status=from_status,
@@ -39,6 +40,22 @@ def history_record(
         message=message[:300],
         data=data or {},
     )
+
+
+def history_record(*, payment_request: PaymentRequest, **fields: Any) -> PaymentRequestEvent:
+    """Write one history row. `actor` is the signed-in user who acted; otherwise `actor_label`
+    says who did it ("customer", "stripe", "system", "twilio")."""
+    entry = history_entry(
+        payment_request_id=payment_request.pk, organization_id=payment_request.organization_id, **fields
+    )
+    entry.payment_request = payment_request
+    entry.save(force_insert=True)
+    return entry
+
+
+def history_record_many(entries: list[PaymentRequestEvent]) -> None:
+    """Write many history rows in one INSERT (a bulk move)."""
+    PaymentRequestEvent.objects.bulk_create(entries)
 
 
 def payment_request_delivery_recorded(

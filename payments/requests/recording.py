@@ -191,6 +191,7 @@ def _payment_record_succeeded(
                 return payment
             payment_request_move(
                 payment_request_id=request.pk,
+                locked=request,  # read under its row lock above, in this transaction
                 to_status=to_status,
                 kind=PAYMENT_KIND,
                 actor_label="customer",

@@ -2,7 +2,8 @@
 `payment_request_move`, here). The services that move a request sit beside it: sending.py,
 expiry.py, recording.py, checkout/session.py.
 
-State table (TRANSITIONS below; `payment_request_move` is the only code that changes `status`):
+State table (TRANSITIONS below; `payment_request_move` is the only code that changes `status`,
+with `payment_requests_move_bulk` the same move for many requests at once, for the sweep):
 
     from \\ to      sent  opened  partially_paid  paid  cancelled  expired
     created         yes   -       -               -     yes        -
@@ -35,11 +36,13 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
+from django.db.models import F, QuerySet, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from core.errors import ApplicationError, Conflict
 from payments.models import Payment, PaymentRequest
-from payments.requests.history import history_record
+from payments.requests.history import history_entry, history_record, history_record_many
 
 if TYPE_CHECKING:
     from organizations.models import User
@@ -98,14 +101,31 @@ def payment_request_move(
     changes: dict[str, Any] | None = None,
     on_commit: list[Callable[[], Any]] | None = None,
     expected_from: tuple[str, ...] | None = None,
-) -> PaymentRequest:
+    locked: PaymentRequest | None = None,
+    skip_locked: bool = False,
+) -> PaymentRequest | None:
     """Move a request to `to_status`: lock the row, check the table, apply `changes`, stamp the
     state's timestamp, write one history row, and queue `on_commit` side effects.
+
+    `locked`: the request as the caller read it under its row lock, in the caller's transaction
+    (so it is not read again). `skip_locked`: when another transaction holds the row (a payment
+    being recorded), do nothing and return None instead of waiting (the pay page's `opened`).
 
     Raises Conflict when the move is not allowed from the current state (the caller decides
     whether that is an error or an already-done no-op)."""
     with transaction.atomic():
-        request = PaymentRequest.objects.select_for_update(of=("self",)).get(pk=payment_request_id)
+        if locked is not None and locked.pk == payment_request_id:
+            request = locked
+        else:
+            request = (
+                PaymentRequest.objects.select_for_update(of=("self",), skip_locked=skip_locked)
+                .filter(pk=payment_request_id)
+                .first()
+            )
+            if request is None:
+                if skip_locked and PaymentRequest.objects.filter(pk=payment_request_id).exists():
+                    return None
+                raise PaymentRequest.DoesNotExist(f"No payment request {payment_request_id}")
         from_status = request.status
         if expected_from is not None and from_status not in expected_from:
             raise Conflict(
@@ -129,11 +149,7 @@ def payment_request_move(
             setattr(request, name, value)
             fields.append(name)
         request.save(update_fields=sorted(set(fields)))
-        # The request's payments carry a copy of its status (their display status on the
-        # Payments tab is computed from it by the database): keep it in step, here only.
-        Payment.objects.filter(payment_request_id=request.pk).exclude(request_status=to_status).update(
-            request_status=to_status
-        )
+        _payments_follow(payment_request_ids=[request.pk], to_status=to_status)
         history_record(
             payment_request=request,
             kind=kind,
@@ -148,6 +164,73 @@ def payment_request_move(
         for callback in on_commit or []:
             transaction.on_commit(callback)
     return request
+
+
+def _payments_follow(*, payment_request_ids: list[int], to_status: str) -> None:
+    """The requests' payments carry a copy of their status (their display status on the Payments
+    tab is computed from it by the database): keep it in step, here only."""
+    Payment.objects.filter(payment_request_id__in=payment_request_ids).exclude(
+        request_status=to_status
+    ).update(request_status=to_status)
+
+
+def payment_requests_move_bulk(
+    *,
+    candidates: QuerySet[PaymentRequest],
+    to_status: str,
+    kind: str,
+    actor_label: str,
+    message: str,
+    limit: int,
+    on_commit_for: Callable[[dict], list[Callable[[], Any]]] | None = None,
+) -> list[int]:
+    """`payment_request_move` for up to `limit` of `candidates` at once, in set operations, for the
+    system's own moves (the expiry sweep). The same table decides which requests may move, and
+    each moved request gets what one move writes: the status, its timestamp (if not already
+    stamped), its payments' copy of the status, one history row, and its side effects on commit
+    (`on_commit_for(row)`, row = {"id", "organization_id", "status", "checkout_session_id"} as
+    before the move). One short transaction; rows another transaction holds (a payment being
+    recorded) are skipped, not waited for: a later batch takes them. Returns the moved ids, in
+    the candidates' order."""
+    allowed_from = [
+        status
+        for status in TRANSITIONS
+        if payment_request_can_move(from_status=status, to_status=to_status, kind=kind)
+    ]
+    with transaction.atomic():
+        rows = list(
+            candidates.filter(status__in=allowed_from)
+            .select_for_update(of=("self",), skip_locked=True)
+            .values("id", "organization_id", "status", "checkout_session_id")[:limit]
+        )
+        if not rows:
+            return []
+        ids = [row["id"] for row in rows]
+        now = timezone.now()
+        changes: dict[str, Any] = {"status": to_status, "updated_at": now}
+        stamp = TIMESTAMP_FIELD.get(to_status)
+        if stamp:
+            changes[stamp] = Coalesce(F(stamp), Value(now))
+        PaymentRequest.objects.filter(pk__in=ids).update(**changes)
+        _payments_follow(payment_request_ids=ids, to_status=to_status)
+        history_record_many(
+            [
+                history_entry(
+                    payment_request_id=row["id"],
+                    organization_id=row["organization_id"],
+                    kind=kind,
+                    actor_label=actor_label,
+                    message=message,
+                    from_status=row["status"],
+                    to_status=to_status,
+                )
+                for row in rows
+            ]
+        )
+        for row in rows:
+            for callback in on_commit_for(row) if on_commit_for else []:
+                transaction.on_commit(callback)
+    return ids
 
 
 def checkout_session_remember(

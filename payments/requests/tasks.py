@@ -12,13 +12,13 @@ from django.utils import timezone
 from payments import gateway
 from payments.models import PaymentRequest
 from payments.requests.after_payment import payment_after_success
-from payments.requests.expiry import payment_request_checkout_session_expire, payment_request_expire_if_due
+from payments.requests.expiry import payment_request_checkout_session_expire, payment_requests_expire_due
 from payments.requests.reminders import payment_request_remind
-from payments.requests.states import OPEN_STATUSES
 
 logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 200
+SWEEP_BATCH_SIZE = 1000
 SWEEP_TIME_BUDGET_SECONDS = 50  # the beat runs the sweep every 60 s
 
 
@@ -28,23 +28,16 @@ def _backoff(retries: int) -> int:
 
 @shared_task(name="payments.expire_overdue_requests", time_limit=120, soft_time_limit=100)
 def expire_overdue_requests_task() -> int:
-    """Mark open requests past their expiry as expired, in batches (each expiry also closes the
-    request's open Checkout Session through the gateway, in its own task)."""
+    """Mark open requests past their expiry as expired, in batches of SWEEP_BATCH_SIZE, each one
+    set-based transaction (bench/: ~0.1-0.3 s of row locks per batch); closing each one's open
+    Checkout Session is queued, one task per request, on the money queue."""
     started = time.monotonic()
     expired = 0
     while time.monotonic() - started < SWEEP_TIME_BUDGET_SECONDS:
-        ids = list(
-            PaymentRequest.objects.filter(status__in=OPEN_STATUSES, expires_at__lte=timezone.now())
-            .order_by("expires_at", "id")
-            .values_list("pk", flat=True)[:BATCH_SIZE]
-        )
-        if not ids:
-            break
-        for pk in ids:
-            request = payment_request_expire_if_due(payment_request_id=pk)
-            expired += request.status == PaymentRequest.Status.EXPIRED
-        if len(ids) < BATCH_SIZE:
-            break
+        moved = payment_requests_expire_due(limit=SWEEP_BATCH_SIZE)
+        expired += len(moved)
+        if len(moved) < SWEEP_BATCH_SIZE:
+            break  # done, or the rest is locked by payments in flight: the next run takes them
     if expired:
         logger.info("expired %s overdue payment requests", expired)
     return expired

@@ -261,3 +261,54 @@ def test_transient_failure_is_recorded_and_retried_by_the_sync(
     stored.refresh_from_db()
     assert stored.status == WebhookEvent.Status.SUCCEEDED
     assert stored.attempts == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_same_event_delivered_many_times_at_once_is_stored_and_queued_once(monkeypatch):
+    """Stripe (or a retry racing the original) delivers one event on 8 connections at the same
+    instant: INSERT ... ON CONFLICT DO NOTHING stores it once, and only that delivery queues it."""
+    import threading
+
+    from django.db import connection
+
+    from payments.webhooks import pipeline
+
+    queued: list[int] = []
+    monkeypatch.setattr(pipeline, "_send_to_queue", lambda pk, force=False: queued.append(pk))
+    event = _unknown_event()
+    start = threading.Barrier(8)
+    created: list[bool] = []
+
+    def deliver():
+        try:
+            start.wait(10)
+            created.append(pipeline.webhook_event_store(event=event)[1])
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=deliver) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(created) == [False] * 7 + [True]
+    stored = WebhookEvent.objects.get(stripe_id=event["id"])
+    assert queued == [stored.pk]
+    assert (stored.status, stored.type, stored.payload["id"]) == ("pending", event["type"], event["id"])
+
+
+def test_a_stored_event_reads_back_as_it_was_sent(db, django_capture_on_commit_callbacks):
+    """The one-statement INSERT writes every column as the ORM would (JSON payload, defaults)."""
+    from payments.webhooks.pipeline import webhook_event_store
+
+    event = _unknown_event(account="acct_1Xyz")
+    event["livemode"] = True
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        stored, created = webhook_event_store(event=event, source=WebhookEvent.Source.SYNC)
+    assert created and len(callbacks) == 1
+    fresh = WebhookEvent.objects.get(pk=stored.pk)
+    assert fresh.payload == event and fresh.livemode is True and fresh.account == "acct_1Xyz"
+    assert (fresh.source, fresh.status, fresh.attempts, fresh.error) == ("sync", "pending", 0, "")
+    assert fresh.received_at is not None and fresh.created == event["created"]
+    again, created = webhook_event_store(event=event)
+    assert (again.pk, created) == (stored.pk, False)
