@@ -174,6 +174,10 @@ STRIPE_WEBHOOK_TOLERANCE_SECONDS = 300
 # The gateway retries a 429 (rate_limit / lock_timeout) after each of these waits (+ up to 25 % jitter),
 # with the same idempotency key; then it raises GatewayRateLimited and the task retries later.
 STRIPE_RETRY_BACKOFF_SECONDS = (0.5, 1.0, 2.0)
+# Missed-event sync (every 10 min): accounts listed per run, and its share of Stripe's rate limit
+# (100 read requests/s in live mode), shared by every worker through a Redis token bucket.
+STRIPE_SYNC_ACCOUNTS_PER_RUN = env.int("STRIPE_SYNC_ACCOUNTS_PER_RUN", default=2000)
+STRIPE_SYNC_CALLS_PER_SECOND = env.float("STRIPE_SYNC_CALLS_PER_SECOND", default=5.0)
 # The emulator (stripe_sandbox) is mounted at /sandbox/stripe/ only in development: with DEBUG, or when no
 # real key is configured. Decided once at start-up; production (DEBUG off, a real key) never mounts it.
 STRIPE_SANDBOX_MOUNTED = DEBUG or not STRIPE_SECRET_KEY

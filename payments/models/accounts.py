@@ -50,6 +50,8 @@ class StripeAccount(models.Model):
     disconnected_at = models.DateTimeField(null=True, blank=True)
     # `created` of the newest Stripe event applied, so an older event never overwrites a newer state.
     last_event_created = models.BigIntegerField(default=0)
+    # The missed-event sync's cursor: this account's events created before it (Unix s) were listed.
+    events_synced_until = models.BigIntegerField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
