@@ -28,7 +28,7 @@ sys.path.insert(0, str(ROOT))
 from bench import loadgen  # noqa: E402
 from bench.stack import QUEUE_PREFIX, Config, CpuMeter, Monitor, Stack, database_prepare, log  # noqa: E402
 
-ALL = ("healthz", "webhooks", "mixed", "paypage", "sweep", "references")  # and "profile", on request
+ALL = ("healthz", "webhooks", "mixed", "paypage", "sweep", "references")  # "profile", "gunicorn" on request
 
 
 def django_setup(cfg: Config) -> None:
@@ -220,6 +220,31 @@ def paypage(cfg: Config, stack: Stack, monitor: Monitor, *, count: int) -> dict:
     }
 
 
+def gunicorn_configs(cfg: Config, stack: Stack, monitor: Monitor, *, count: int) -> dict:
+    """The web service's shape, measured: sync workers 2/4/8 (1, 2, 4 per core) and gthread
+    2 x 4, each on /healthz at concurrency 16 and repeat pay-page visits at 100 connections."""
+    from bench import dataset
+
+    org, team, advisor, customers, account = dataset.dealership_create(cfg, label="gunicorn")
+    reqs = dataset.requests_create(org=org, team=team, advisor=advisor, customers=customers,
+                                   stripe_account=account, count=count)  # fmt: skip
+    pages = [loadgen.Req("GET", f"/pay/{r.token}/") for r in reqs]
+    out = {}
+    for workers, threads in ((2, 1), (4, 1), (8, 1), (2, 4)):
+        stack.stop("web")
+        stack.start_web(workers=workers, threads=threads)
+        hit(cfg, pages, 100)  # warm up (and the first visits' writes)
+        name = f"{workers} workers x {threads} thread(s)"
+        out[name] = {
+            "healthz_c16": healthz(cfg, stack, monitor, concurrency=16, count=count),
+            "pay_repeat_c100": hit(cfg, pages, 100).summary(),
+        }
+        log(f"gunicorn {name}: {json.dumps(out[name])}")
+    stack.stop("web")
+    stack.start_web()
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -251,6 +276,8 @@ def main() -> None:
         if "webhooks" in only:
             results["webhooks"] = webhooks(cfg, stack, monitor, count=args.events)
             log(f"webhooks: {json.dumps(results['webhooks'])}")
+        if "gunicorn" in only:
+            results["gunicorn"] = gunicorn_configs(cfg, stack, monitor, count=args.pay_requests)
         if "profile" in only:
             profile_processing(cfg, stack, count=args.events)
         if "mixed" in only:
