@@ -66,18 +66,22 @@ def payment_request_get_by_token(*, token: str) -> PaymentRequest:
 
 
 def _pay_page_request(token: str) -> PaymentRequest:
-    """The request with what the pay page shows of it (its dealership, its Stripe account), in one
-    query. An impossible token costs none."""
+    """The request with what the pay page shows of it (its dealership, its Stripe account, its
+    customer's language), in one query. An impossible token costs none."""
     if len(token) < 22:
         raise NotFound("This payment link does not exist.")
     request = (
-        PaymentRequest.objects.select_related("organization", "stripe_account").filter(token=token).first()
+        PaymentRequest.objects.select_related("organization", "stripe_account", "customer")
+        .filter(token=token)
+        .first()
     )
     if request is None:
         raise NotFound("This payment link does not exist.")
-    account = request.stripe_account
-    if account is not None and account.organization_id == request.organization_id:
-        account.organization = request.organization  # the label names it: no second read
+    # The label names the account's dealership; the language is the customer's or their
+    # dealership's: the same organization, already read.
+    for related in (request.stripe_account, request.customer):
+        if related is not None and related.organization_id == request.organization_id:
+            related.organization = request.organization
     return request
 
 
