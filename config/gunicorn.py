@@ -1,8 +1,16 @@
 """gunicorn settings for the web service: `gunicorn -c config/gunicorn.py config.wsgi`.
 
-Measured with bench/pipeline.py (bench/README.md, "Webhooks, pay page, sweep") on 2 vCPU:
-sync workers, one per request at a time, are the fastest for this app (every request is short
-and CPU-bound in Python; threads only add GIL switching). Two workers per core keep the CPU
+Measured with `bench/pipeline.py --only gunicorn` on 2 vCPU (2026-12-01, a shared machine at load
+average ~15, so rates are low in absolute terms; the comparison is what counts):
+
+    shape                 /healthz c16    pay page (repeat visits) c100
+    2 sync workers         46.8 req/s      11.3 req/s
+    4 sync workers         77.7 req/s      12.8 req/s   <- chosen: 2 per core
+    8 sync workers         53.4 req/s       9.3 req/s
+    2 workers x 4 threads  91.9 req/s      11.0 req/s
+
+Sync workers, one request at a time each, suit this app: its requests are short and CPU-bound in
+Python (threads only add GIL switching on the pages that matter), and two per core keep the CPU
 busy while one waits on PostgreSQL or Redis. Each value can be overridden from the environment.
 """
 
