@@ -8,6 +8,7 @@ from core import views as core_views
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
+    path("favicon.ico", core_views.favicon, name="favicon"),
     path("accounts/", include("organizations.urls_auth")),
     path("manage/", include("organizations.urls")),
     path("manage/teams/", include("teams.urls")),

@@ -1,7 +1,12 @@
+from pathlib import Path
+
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_safe
 
 
 @login_required
@@ -21,3 +26,11 @@ def healthz(request):
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"ok": True})
+
+
+@require_safe
+@cache_control(public=True, max_age=86400)
+def favicon(request):
+    """/favicon.ico, asked for by every browser whatever the page's <link rel="icon"> says."""
+    icon = Path(settings.BASE_DIR, "static", "favicon.ico").read_bytes()
+    return HttpResponse(icon, content_type="image/x-icon")
