@@ -9,6 +9,7 @@ from customers.models import Language
 class CustomerForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=150)
     phone = PhoneField(
+        sms=True,
         label=_("Mobile phone"),
         required=False,
         widget=forms.TextInput(attrs={"type": "tel", "placeholder": "(312) 555-0123"}),

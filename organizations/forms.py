@@ -6,15 +6,49 @@ from django.template import loader
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from core.display import US_CANADA_ZONES
 from core.forms import PhoneField
 from core.i18n import user_language
 from organizations.models import LANGUAGE_CHOICES, STAFF_LANGUAGE_CHOICES, Country, Organization, Role, User
 from organizations.services import ORGANIZATION_DETAIL_FIELDS
 from teams.models import Team
 
-NORTH_AMERICAN_ZONES = sorted(
-    z for z in available_timezones() if z.startswith(("America/", "Pacific/Honolulu", "US/", "Canada/"))
+_US_CANADA_IDS = {zone for zone, _label in US_CANADA_ZONES}
+# The US and Canadian zones first, then the other zones of the Americas. Legacy aliases
+# ("US/Central", "Canada/Eastern", "America/Fort_Wayne"...) are not offered.
+OTHER_AMERICAN_ZONES = sorted(
+    z
+    for z in available_timezones()
+    if z.startswith("America/")
+    and z.count("/") == 1
+    and z not in _US_CANADA_IDS
+    and z
+    not in {
+        "America/Fort_Wayne",
+        "America/Indianapolis",
+        "America/Knox_IN",
+        "America/Louisville",
+        "America/Atka",
+        "America/Ensenada",
+        "America/Porto_Acre",
+        "America/Rosario",
+        "America/Shiprock",
+        "America/Virgin",
+        "America/Buenos_Aires",
+        "America/Catamarca",
+        "America/Cordoba",
+        "America/Jujuy",
+        "America/Mendoza",
+        "America/Godthab",
+        "America/Santa_Isabel",
+        "America/Montreal",
+        "America/Coral_Harbour",
+    }
 )
+TIME_ZONE_CHOICES = [
+    (_("United States and Canada"), list(US_CANADA_ZONES)),
+    (_("Other zones"), [(z, z.removeprefix("America/").replace("_", " ")) for z in OTHER_AMERICAN_ZONES]),
+]
 
 
 class EmailLoginForm(AuthenticationForm):
@@ -57,9 +91,7 @@ class QueuedPasswordResetForm(PasswordResetForm):
 
 
 class OrganizationForm(forms.ModelForm):
-    time_zone = forms.ChoiceField(
-        label=_("Time zone"), choices=[(z, z.replace("_", " ")) for z in NORTH_AMERICAN_ZONES]
-    )
+    time_zone = forms.ChoiceField(label=_("Time zone"), choices=TIME_ZONE_CHOICES)
     website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
     default_language = forms.ChoiceField(
         label=_("Default language"),
@@ -92,6 +124,10 @@ class OrganizationForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         region = (self.instance.country if self.instance else None) or Country.US
+        current = self.instance.time_zone if self.instance else ""
+        if current and current not in _US_CANADA_IDS and current not in OTHER_AMERICAN_ZONES:
+            # A zone set before this list (or in the Django admin) stays selectable as it is.
+            self.fields["time_zone"].choices = [*TIME_ZONE_CHOICES, (_("Current"), [(current, current)])]
         self.fields["support_phone"] = PhoneField(
             region=region,
             required=False,
@@ -104,7 +140,7 @@ class OrganizationForm(forms.ModelForm):
 
 class InvitationForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=150)
-    phone = PhoneField(label=_("Mobile phone"), widget=forms.TextInput(attrs={"type": "tel"}))
+    phone = PhoneField(sms=True, label=_("Mobile phone"), widget=forms.TextInput(attrs={"type": "tel"}))
     email = forms.EmailField(label=_("Email"))
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.ADVISOR)
     teams = forms.ModelMultipleChoiceField(
