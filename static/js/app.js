@@ -3,24 +3,35 @@
 (function () {
   "use strict";
 
-  /* Pay page, partial payment: the Pay button follows the amount typed ("Pay $40.00"). */
-  function formatAmount(text, symbol) {
-    var raw = String(text || "").replace(/[,$\s]/g, "").replace(/^CA/, "");
-    if (!/^(\d+(\.\d{0,2})?|\.\d{1,2})$/.test(raw)) return "";
-    var parts = raw.split(".");
-    var whole = (parts[0] || "0").replace(/^0+(?=\d)/, "");
-    var cents = ((parts[1] || "") + "00").slice(0, 2);
-    whole = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ",");
-    return symbol + whole + "." + cents;
+  /* Pay page, partial payment: the Pay button follows the amount typed ("Pay $40.00"), in the
+   * page's language (the button carries its translated "Pay __AMOUNT__" text). */
+  function minorFromTyped(text) {
+    var raw = String(text || "").replace(/[\s\u00a0\u202f$€]|CA\$/g, "");
+    var m;
+    if ((m = /^(\d+)(?:[.,](\d{1,2}))?$/.exec(raw))) return parseInt(m[1], 10) * 100 + parseInt(((m[2] || "") + "00").slice(0, 2), 10);
+    if (/^\d{1,3}(,\d{3})+(\.\d{1,2})?$/.test(raw)) return minorFromTyped(raw.replace(/,/g, ""));
+    if (/^\d{1,3}(\.\d{3})+(,\d{1,2})?$/.test(raw)) return minorFromTyped(raw.replace(/\./g, ""));
+    return null;
+  }
+
+  function formatMinor(minor, currency) {
+    var lang = document.documentElement.lang || "en";
+    try {
+      return new Intl.NumberFormat(lang, { style: "currency", currency: currency }).format(minor / 100);
+    } catch (e) {
+      return (minor / 100).toFixed(2);
+    }
   }
 
   function wirePayAmount(root) {
     var input = root.querySelector("[data-pay-amount-input]");
-    var label = root.querySelector("[data-pay-amount-label]");
-    if (!input || !label) return;
-    var symbol = input.getAttribute("data-currency-symbol") || "$";
+    var button = root.querySelector("[data-pay-amount-label]");
+    if (!input || !button) return;
+    var currency = input.getAttribute("data-currency") || "USD";
     var update = function () {
-      label.textContent = formatAmount(input.value, symbol);
+      var minor = minorFromTyped(input.value);
+      button.textContent = minor ? button.getAttribute("data-template").replace("__AMOUNT__", formatMinor(minor, currency))
+        : button.getAttribute("data-bare");
     };
     input.addEventListener("input", update);
     update();

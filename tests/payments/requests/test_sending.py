@@ -235,13 +235,13 @@ def test_form_shows_errors_next_to_fields_and_saves_nothing(client, advisor, tea
         "channel": "both",
     }
     html = client.post(f"/requests/new/?customer={customer.pk}", form).content.decode()
-    assert 'id="id_amount_errors"' in html and "amount such as" in html
-    assert 'id="id_reference_errors"' in html
+    assert 'id="id_amount_error"' in html and "amount such as" in html
+    assert 'id="id_reference_error"' in html
     html = client.post(
         f"/requests/new/?customer={customer.pk}", {**form, "amount": "60000", "reference": "R"}
     ).content.decode()
-    assert 'id="id_amount_errors"' in html and "$50,000.00" in html
-    assert 'id="id_email_errors"' in html and "no email address" in html
+    assert 'id="id_amount_error"' in html and "$50,000.00" in html
+    assert 'id="id_email_error"' in html and "no email address" in html
     assert nothing_saved()
     # the customer page lists no request; another organization's customer is a 404
     assert (
