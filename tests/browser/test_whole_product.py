@@ -231,8 +231,12 @@ def test_customer_pages_pass_the_checks(browser, live_server, settings, product,
     for width in WIDTHS:
         page = new_page(browser, width)
         problems.update(check_pages(page, live_server.url, paths, label="customer", width=width, shots=shots))
-        # An invalid partial amount: the error is tied to the field, announced, and focused.
+        # The Pay button follows the amount typed.
         page.goto(f"{live_server.url}/pay/{partial.token}/")
+        assert page.get_by_test_id("pay-button").inner_text() == "Pay $125.50"
+        page.get_by_label("Amount to pay now").fill("1040")
+        assert page.get_by_test_id("pay-button").inner_text() == "Pay $1,040.00"
+        # An invalid partial amount: the error is tied to the field, announced, and focused.
         page.get_by_label("Amount to pay now").fill("12.345")
         page.get_by_test_id("pay-button").click()
         page.wait_for_selector("[data-testid=pay-amount-error]")
