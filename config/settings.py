@@ -164,6 +164,8 @@ TWILIO_API_BASE = env.str("TWILIO_API_BASE", default="")  # tests point this at 
 # --- Development outbox page /dev/outbox/: on with DEBUG; DEV_OUTBOX_ENABLED turns it on without DEBUG
 # (browser tests). Never enable it in production: it lists every message sent.
 DEV_OUTBOX_ENABLED = env.bool("DEV_OUTBOX_ENABLED", default=False)
+# How often a page that updates itself (request page, Payments tab, notification badge) asks again.
+LIVE_UPDATE_SECONDS = env.int("LIVE_UPDATE_SECONDS", default=5)
 
 # --- Stripe: with no STRIPE_SECRET_KEY the gateway talks to the local sandbox (see payments/gateway).
 STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default="")

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.utils.translation import pgettext
 
 from organizations import permissions
@@ -33,4 +34,6 @@ def navigation(request):
         "unread_notifications": unread,
         "organization": user.organization,
         "staff_languages": STAFF_LANGUAGE_CHOICES,
+        # Pages that update themselves poll every this many seconds (htmx, see static/js/app.js).
+        "live_seconds": settings.LIVE_UPDATE_SECONDS,
     }

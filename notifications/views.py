@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -13,6 +14,14 @@ from notifications.services_inapp import notification_mark_read, notifications_m
 def notifications_page(request):
     page = Paginator(notification_list(user=request.user), 50).get_page(request.GET.get("page"))
     return render(request, "notifications/list.html", {"page": page})
+
+
+def notifications_badge(request):
+    """The menu's Notifications link with its unread count; every staff page polls it. Signed out
+    (session expired): 204, so the poll leaves the menu alone instead of showing a login page in it."""
+    if not request.user.is_authenticated:
+        return HttpResponse(status=204)
+    return render(request, "notifications/_badge.html")  # the count: core.context_processors
 
 
 @login_required

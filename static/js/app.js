@@ -50,3 +50,32 @@ document.addEventListener("click", function (event) {
   var button = event.target.closest && event.target.closest("[data-print]");
   if (button) window.print();
 });
+
+/* Parts of a page that update themselves (data-live + htmx polling, see templates/base.html):
+ * no request while the tab is in the background, and no swap while the person is using the part
+ * (focus inside it, or a row ticked), so nothing moves under their hand. A later poll catches up.
+ * Hook for later live parts (e.g. bulk-charge progress): put data-live, hx-get, hx-trigger="every Ns"
+ * and hx-select on the element; nothing else is needed. */
+document.addEventListener("htmx:beforeRequest", function (event) {
+  var elt = event.detail.elt;
+  if (document.hidden && elt && elt.hasAttribute && elt.hasAttribute("data-live")) event.preventDefault();
+});
+document.addEventListener("htmx:beforeSwap", function (event) {
+  var target = event.detail.target;
+  if (!target || !target.closest || !target.closest("[data-live]")) return;
+  var xhr = event.detail.xhr;
+  if (xhr && /\/accounts\/login\//.test(xhr.responseURL || "")) {
+    event.detail.shouldSwap = false; // signed out meanwhile: keep what is shown
+    return;
+  }
+  var active = document.activeElement;
+  var busy = (active && active !== document.body && target.contains(active)) ||
+    target.querySelector("input[type=checkbox]:checked");
+  if (busy) event.detail.shouldSwap = false;
+});
+
+/* A select that submits its form when changed (data-autosubmit), without an inline onchange. */
+document.addEventListener("change", function (event) {
+  var el = event.target;
+  if (el.hasAttribute && el.hasAttribute("data-autosubmit") && el.form) el.form.submit();
+});
