@@ -38,7 +38,8 @@ run: $(VENV)/.installed-run messages
 	@mkdir -p var
 	DJANGO_DEBUG=1 $(BIN)/python manage.py migrate --noinput -v 0
 	DJANGO_DEBUG=1 $(BIN)/python manage.py load_demo --site-url http://127.0.0.1:$(PORT)
-	DJANGO_DEBUG=1 SITE_URL=http://127.0.0.1:$(PORT) exec $(BIN)/python scripts/devserver.py --port $(PORT)
+	DJANGO_DEBUG=1 $(BIN)/python manage.py load_demo_history --site-url http://127.0.0.1:$(PORT)
+	DJANGO_DEBUG=1 SITE_URL=http://127.0.0.1:$(PORT) exec $(BIN)/python scripts/devserver.py --port $(PORT) --connect-demo
 
 browser:
 	@bash scripts/ensure_chromium.sh

@@ -23,6 +23,11 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
     parser.add_argument("--no-worker", action="store_true", help="run tasks eagerly in the web process")
+    parser.add_argument(
+        "--connect-demo",
+        action="store_true",
+        help="once the server answers, connect the living demo dealership to the Stripe sandbox",
+    )
     args = parser.parse_args()
 
     env = dict(os.environ)
@@ -75,8 +80,13 @@ def main() -> int:
     print(
         f"TextPay on http://127.0.0.1:{args.port}/  (Ctrl-C stops the web server and the worker)", flush=True
     )
+    if args.connect_demo:
+        children_after_start.append(
+            (f"http://127.0.0.1:{args.port}/healthz", [python, "manage.py", "load_demo_history", "--connect"])
+        )
     exit_code = 0
     while not stopping:
+        _run_after_start(env)
         for name, child in children:
             code = child.poll()
             if code is not None:
@@ -87,6 +97,25 @@ def main() -> int:
         time.sleep(0.5)
     stop()
     return exit_code
+
+
+children_after_start: list[tuple[str, list[str]]] = []
+
+
+def _run_after_start(env: dict) -> None:
+    """Commands that need the running server (the sandbox is served by it): each runs once, as soon
+    as its address answers."""
+    import urllib.request
+
+    for item in list(children_after_start):
+        url, cmd = item
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                pass
+        except OSError:
+            return
+        children_after_start.remove(item)
+        subprocess.run(cmd, cwd=ROOT, env=env, check=False)
 
 
 def _signal_group(child: subprocess.Popen, signum: int) -> None:
