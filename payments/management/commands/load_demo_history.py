@@ -82,7 +82,7 @@ class Command(BaseCommand):
 def _connect(org: Organization, *, stdout) -> None:
     """Give the demo's StripeAccount a real account in the sandbox (onboarding completed)."""
     from payments import gateway
-    from payments.services.accounts import stripe_account_refresh
+    from payments.accounts.services import stripe_account_refresh
 
     account = StripeAccount.objects.get(organization=org)
     try:
