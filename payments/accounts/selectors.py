@@ -53,6 +53,16 @@ def stripe_account_for_team(team: Team) -> StripeAccount | None:
     return stripe_account_default(organization=team.organization)
 
 
+def stripe_account_can_take_payments(stripe_account: StripeAccount | None) -> bool:
+    """A request's link can take a payment only through a connected account that Stripe lets charge."""
+    return bool(stripe_account and stripe_account.disconnected_at is None and stripe_account.charges_enabled)
+
+
+def teams_without_ready_account(teams) -> list:
+    """The teams (of those given) whose new requests couldn't be paid: no account ready to charge."""
+    return [team for team in teams if stripe_account_for_team(team) is None]
+
+
 def stripe_account_by_stripe_id(*, stripe_id: str) -> StripeAccount | None:
     """For webhooks: the account an event belongs to (no user, so no organization scope)."""
     if not stripe_id:

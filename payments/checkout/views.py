@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from core import i18n
 from core.errors import ApplicationError, NotFound
 from core.money import minor_to_major_text
-from payments.accounts.selectors import stripe_account_customer_label
+from payments.accounts.selectors import stripe_account_can_take_payments, stripe_account_customer_label
 from payments.checkout.forms import PayAmountForm
 from payments.checkout.session import (
     payment_record_from_checkout_return,
@@ -20,6 +20,7 @@ from payments.checkout.session import (
     payment_request_open,
 )
 from payments.models import Payment, PaymentRequest
+from payments.requests.messages import installments_offered
 from payments.requests.states import OPEN_STATUSES
 
 S = PaymentRequest.Status
@@ -69,7 +70,9 @@ def _render_pay_page(
         # The same label the Connections page tells the admin customers will see.
         "label": stripe_account_customer_label(payment_request.stripe_account)
         if payment_request.stripe_account
-        else "Pay by card or in installments",
+        else "Pay by card",
+        "installments": installments_offered(payment_request),
+        "can_take_payments": stripe_account_can_take_payments(payment_request.stripe_account),
         "payments": payments,
         "form": form or PayAmountForm(initial={"amount": minor_to_major_text(payment_request.balance_minor)}),
         "error": error,

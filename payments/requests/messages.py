@@ -31,6 +31,7 @@ PLACEHOLDERS = {
     "link": "the pay link",
     "expires_at": "when the link expires (dealership time)",
     "advisor": "the advisor's name",
+    "pay_ways": "how the customer can pay: \"by card\", or \"by card or in installments\" when Afterpay is offered",
 }
 
 DEFAULT_SMS_TEMPLATE = (
@@ -41,7 +42,7 @@ DEFAULT_EMAIL_TEMPLATE = (
     "Hello {customer_name},\n\n"
     "{dealership} asks you to pay {amount} for: {description}\n"
     "Reference: {reference}\n\n"
-    "Pay securely by card or in installments here:\n{link}\n\n"
+    "Pay securely {pay_ways} here:\n{link}\n\n"
     "The link expires on {expires_at}.\n\n"
     "Thank you,\n{advisor}, {dealership}"
 )
@@ -123,7 +124,16 @@ def template_values(payment_request: PaymentRequest) -> dict[str, str]:
         "link": pay_link(payment_request),
         "expires_at": local_time_text(payment_request, payment_request.expires_at),
         "advisor": payment_request.created_by.name,
+        "pay_ways": "by card or in installments" if installments_offered(payment_request) else "by card",
     }
+
+
+def installments_offered(payment_request: PaymentRequest) -> bool:
+    """Afterpay/Clearpay is offered for what is left to pay (country, currency and amount)."""
+    from payments.checkout.session import payment_methods_for
+
+    methods = payment_methods_for(request=payment_request, amount_minor=payment_request.balance_minor)
+    return "afterpay_clearpay" in methods
 
 
 def request_sms_text(payment_request: PaymentRequest) -> str:

@@ -12,6 +12,7 @@ from django.http import Http404
 from organizations import permissions
 from organizations.models import Role
 from payments.models import Payment, PaymentRequest, PaymentRequestEvent
+from teams.models import Team
 
 if TYPE_CHECKING:
     from customers.models import Customer
@@ -113,3 +114,11 @@ def customer_payment_request_list(*, user: User, customer: Customer):
 
 def payment_request_with_payments(*, queryset: QuerySet[PaymentRequest]) -> QuerySet[PaymentRequest]:
     return queryset.prefetch_related(Prefetch("payments", queryset=Payment.objects.order_by("occurred_at")))
+
+
+def requestable_teams(user) -> QuerySet[Team]:
+    """The teams this user can request payments for (payments on; an Admin: all of them)."""
+    teams = Team.objects.filter(organization_id=user.organization_id, payments_enabled=True)
+    if not user.is_admin:
+        teams = teams.filter(members=user)
+    return teams.order_by("name")

@@ -15,19 +15,14 @@ from core.errors import ApplicationError
 from core.forms import form_add_application_error
 from customers.models import Customer, Opportunity
 from organizations import permissions
+from payments.accounts.selectors import stripe_account_can_take_payments, teams_without_ready_account
 from payments.models import PaymentRequest
 from payments.requests import expiry, selectors, sending, states
 from payments.requests.forms import PaymentRequestForm
-from teams.models import Team
 
 FIELD_FOR_ERROR = {"customer": None, "opportunity": None, "currency": "amount"}
 
 
-def _requestable_teams(user):
-    teams = Team.objects.filter(organization_id=user.organization_id, payments_enabled=True)
-    if not user.is_admin:
-        teams = teams.filter(members=user)
-    return teams.order_by("name")
 
 
 def _already_sent(*, user, key: str) -> PaymentRequest | None:
@@ -58,7 +53,7 @@ def payment_request_new(request):
         if not str(customer_id or "").isdigit():
             raise Http404
         customer = get_object_or_404(Customer, organization_id=user.organization_id, pk=customer_id)
-    teams = _requestable_teams(user)
+    teams = selectors.requestable_teams(user)
     if not teams.exists():
         messages.error(request, "You are not in a team with payments enabled; ask an Admin.")
         return redirect("customer-detail", customer_id=customer.pk)
@@ -101,7 +96,13 @@ def payment_request_new(request):
     return render(
         request,
         "payments/requests/new.html",
-        {"form": form, "customer": customer, "opportunity": opportunity},
+        {
+            "form": form,
+            "customer": customer,
+            "opportunity": opportunity,
+            # Said before Send is pressed: which teams' requests couldn't be paid right now.
+            "teams_not_ready": teams_without_ready_account(teams),
+        },
         status=400 if request.method == "POST" else 200,
     )
 
@@ -146,6 +147,7 @@ def payment_request_detail(request, pk: int):
         {
             "pr": payment_request,
             "attempts": selectors.payment_request_attempts(payment_request=payment_request),
+            "can_take_payments": stripe_account_can_take_payments(payment_request.stripe_account),
             "can_cancel": payment_request.status in ("created", *states.OPEN_STATUSES)
             and permissions.can_cancel_payment_request(request.user, payment_request),
             "can_resend": payment_request.status

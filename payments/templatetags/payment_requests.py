@@ -34,10 +34,16 @@ def utc(value):
 @register.inclusion_tag("payments/_customer_requests.html", takes_context=True)
 def customer_payment_requests(context, customer):
     """The customer page's list of payment requests the viewer may see."""
-    from payments.requests.selectors import customer_payment_request_list
+    from payments.accounts.selectors import teams_without_ready_account
+    from payments.requests.selectors import customer_payment_request_list, requestable_teams
 
     user = context["request"].user
-    return {"customer_payment_requests": customer_payment_request_list(user=user, customer=customer)}
+    teams = list(requestable_teams(user))
+    return {
+        "customer_payment_requests": customer_payment_request_list(user=user, customer=customer),
+        # Said before anyone presses Send: no team of this user can take a payment now.
+        "payments_unavailable": bool(teams) and len(teams_without_ready_account(teams)) == len(teams),
+    }
 
 
 @register.filter
