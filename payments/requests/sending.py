@@ -217,8 +217,12 @@ def payment_request_send(*, payment_request_id: int, actor: User | None = None) 
     return request
 
 
-def payment_request_resend(*, payment_request_id: int, user: User) -> PaymentRequest:
-    """One click: a new request with the same customer, amount, texts and channel. Once: while
+def payment_request_resend(
+    *, payment_request_id: int, user: User, changes: dict[str, Any] | None = None
+) -> PaymentRequest:
+    """A new request for the same customer, with the same amount, texts and channel unless
+    `changes` (team, amount_minor, description, reference, channel, allow_partial: what the advisor
+    edited on the pre-filled form) says otherwise. Once: while
     an earlier re-send of it is open (or paid), a second click / API retry / colleague gets a
     Conflict instead of a second live pay link for the same debt (row lock on the original)."""
     with transaction.atomic():
@@ -240,23 +244,55 @@ def payment_request_resend(*, payment_request_id: int, user: User) -> PaymentReq
                 f"({live.get_status_display().lower()}).",
                 extra={"status": original.status, "resent_as": live.pk},
             )
-        return _payment_request_resend_create(original=original, user=user)
+        return _payment_request_resend_create(original=original, user=user, changes=changes or {})
 
 
-def _payment_request_resend_create(*, original: PaymentRequest, user: User) -> PaymentRequest:
+RESEND_EDITABLE = ("team", "amount_minor", "description", "reference", "channel", "allow_partial")
+
+
+def _payment_request_resend_create(*, original: PaymentRequest, user: User, changes: dict) -> PaymentRequest:
+    values = {name: changes.get(name, getattr(original, name)) for name in RESEND_EDITABLE}
     return payment_request_create(
         user=user,
-        team=original.team,
         customer=original.customer,
         opportunity=original.opportunity,
-        amount_minor=original.amount_minor,
         currency=original.currency,
-        description=original.description,
-        reference=original.reference,
-        channel=original.channel,
-        allow_partial=original.allow_partial,
         resent_from=original,
+        **values,
     )
+
+
+def payment_request_link_send_again(*, payment_request_id: int, user: User) -> PaymentRequest:
+    """An open request's link sent again by the same channel: same request, same link, same
+    expiry (nothing new to pay). The messages go through customer_message_send like any other, so
+    they count against the customer's message limits."""
+    with transaction.atomic():
+        request = (
+            PaymentRequest.objects.select_for_update(of=("self",))
+            .select_related("organization", "customer", "created_by")
+            .get(pk=payment_request_id)
+        )
+        if not permissions.can_cancel_payment_request(user, request):
+            raise NotFound("Payment request not found.")
+        if request.status not in OPEN_STATUSES:
+            raise Conflict("Only an open request's link can be sent again.", extra={"status": request.status})
+        history_record(
+            payment_request=request,
+            kind="link_sent_again",
+            actor=user,
+            from_status=request.status,
+            to_status=request.status,
+            message=f"Link sent again by {request.get_channel_display()}",
+        )
+        subject, body = texts.request_email_subject_and_body(request)
+        customer_message_send(
+            payment_request=request,
+            purpose="payment_request",
+            sms_body=texts.request_sms_text(request),
+            email_subject=subject,
+            email_body=body,
+        )
+    return request
 
 
 def payment_request_cancel(*, payment_request_id: int, user: User) -> PaymentRequest:

@@ -8,4 +8,5 @@ urlpatterns = [
     path("<int:pk>/", views.payment_request_detail, name="payment-request-detail"),
     path("<int:pk>/cancel/", views.payment_request_cancel, name="payment-request-cancel"),
     path("<int:pk>/resend/", views.payment_request_resend, name="payment-request-resend"),
+    path("<int:pk>/send-again/", views.payment_request_send_again, name="payment-request-send-again"),
 ]

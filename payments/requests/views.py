@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from core.errors import ApplicationError
 from core.forms import form_add_application_error
+from core.money import minor_to_major_text
 from customers.models import Customer, Opportunity
 from organizations import permissions
 from payments.accounts.selectors import stripe_account_can_take_payments, teams_without_ready_account
@@ -61,6 +62,22 @@ def payment_request_new(request):
     initial = {"reference": opportunity.reference if opportunity else "", "channel": "sms"}
     if opportunity:
         initial["description"] = opportunity.title
+    # Re-send: the form opens pre-filled from the expired/cancelled request, to check or edit.
+    resend_of = None
+    if str(source.get("resend") or request.GET.get("resend") or "").isdigit():
+        resend_of = selectors.payment_request_get(
+            user=user, pk=int(source.get("resend") or request.GET["resend"])
+        )
+        if resend_of.customer_id != customer.pk:
+            raise Http404
+        initial.update(
+            team=resend_of.team_id,
+            amount=minor_to_major_text(resend_of.amount_minor),
+            description=resend_of.description,
+            reference=resend_of.reference,
+            channel=resend_of.channel,
+            allow_partial=resend_of.allow_partial,
+        )
     form = PaymentRequestForm(request.POST or None, teams=teams, customer=customer, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -70,18 +87,32 @@ def payment_request_new(request):
             messages.info(request, f"This payment request was already sent to {customer.name}.")
             return redirect("payment-request-detail", pk=already.pk)
         try:
-            payment_request = sending.payment_request_create(
-                user=user,
-                team=data["team"],
-                customer=customer,
-                opportunity=opportunity,
-                amount_minor=data["amount"],
-                description=data["description"],
-                reference=data["reference"],
-                channel=data["channel"],
-                allow_partial=data["allow_partial"],
-                api_idempotency_key=key,
-            )
+            if resend_of is not None:
+                payment_request = sending.payment_request_resend(
+                    payment_request_id=resend_of.pk,
+                    user=user,
+                    changes={
+                        "team": data["team"],
+                        "amount_minor": data["amount"],
+                        "description": data["description"],
+                        "reference": data["reference"],
+                        "channel": data["channel"],
+                        "allow_partial": data["allow_partial"],
+                    },
+                )
+            else:
+                payment_request = sending.payment_request_create(
+                    user=user,
+                    team=data["team"],
+                    customer=customer,
+                    opportunity=opportunity,
+                    amount_minor=data["amount"],
+                    description=data["description"],
+                    reference=data["reference"],
+                    channel=data["channel"],
+                    allow_partial=data["allow_partial"],
+                    api_idempotency_key=key,
+                )
         except IntegrityError:  # the same form submitted twice at the same moment: the other won
             already = _already_sent(user=user, key=key)
             if already is None:
@@ -100,6 +131,7 @@ def payment_request_new(request):
             "form": form,
             "customer": customer,
             "opportunity": opportunity,
+            "resend_of": resend_of,
             # Said before Send is pressed: which teams' requests couldn't be paid right now.
             "teams_not_ready": teams_without_ready_account(teams),
         },
@@ -183,3 +215,17 @@ def payment_request_resend(request, pk: int):
         return redirect("payment-request-detail", pk=payment_request.pk)
     messages.success(request, f"Sent again as a new request to {new_request.customer.name}.")
     return redirect("payment-request-detail", pk=new_request.pk)
+
+
+@login_required
+@require_POST
+def payment_request_send_again(request, pk: int):
+    """An open request: its link sent again (same request, same link)."""
+    payment_request = selectors.payment_request_get(user=request.user, pk=pk)
+    try:
+        sending.payment_request_link_send_again(payment_request_id=payment_request.pk, user=request.user)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"The link was sent again to {payment_request.customer.name}.")
+    return redirect("payment-request-detail", pk=payment_request.pk)
