@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect
-from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from core.errors import ApplicationError
@@ -26,11 +23,9 @@ from payments.reports.services import report_run_file, report_run_request
 def report_list(request):
     user = request.user
     require_reports_access(user)
-    yesterday = timezone.now().date() - dt.timedelta(days=1)
+    start, end = report_selectors.report_default_interval(user=user)
     form = ReportRunForm(
-        request.POST or None,
-        user=user,
-        initial={"interval_start": yesterday - dt.timedelta(days=6), "interval_end": yesterday},
+        request.POST or None, user=user, initial={"interval_start": start, "interval_end": end}
     )
     if request.method == "POST" and form.is_valid():
         try:

@@ -68,3 +68,28 @@ def test_staff_are_told_before_sending_when_no_account_can_take_payments(
         'data-testid="payments-unavailable"'
         not in client.get(f"/requests/new/?customer={customer.pk}").content.decode()
     )
+
+
+@pytest.mark.django_db
+def test_reports_open_on_the_last_complete_days_with_payments_and_say_why(client, org, manager, team):
+    import datetime as dt
+
+    from payments.reports.selectors import report_default_interval
+    from tests.factories import PaymentFactory
+
+    today = dt.date(2026, 11, 20)
+    assert report_default_interval(user=manager, today=today) == (
+        dt.date(2026, 11, 13),
+        dt.date(2026, 11, 19),
+    )
+    for days_ago in (5, 3, 0):  # today's payment is not in Stripe's reports yet
+        when = dt.datetime.combine(today - dt.timedelta(days=days_ago), dt.time(15), tzinfo=dt.UTC)
+        PaymentFactory(payment_request__organization=org, payment_request__team=team, occurred_at=when)
+    assert report_default_interval(user=manager, today=today) == (
+        dt.date(2026, 11, 15),
+        dt.date(2026, 11, 17),
+    )
+    client.force_login(manager)
+    assert "Stripe&#x27;s data lags" in client.get(
+        "/payments/reports/"
+    ).content.decode() or "Stripe's data lags" in (client.get("/payments/reports/").content.decode())
