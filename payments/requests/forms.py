@@ -7,6 +7,7 @@ import secrets
 
 from django import forms
 
+from core.display import phone_display
 from core.forms import AmountField
 from payments.models import PaymentRequest
 
@@ -35,7 +36,7 @@ class PaymentRequestForm(forms.Form):
         if teams.count() == 1:
             self.fields["team"].widget = forms.HiddenInput()
             self.fields["team"].initial = teams.first().pk
-        self.fields["phone"].initial = str(customer.phone) if customer.phone else "—"
+        self.fields["phone"].initial = phone_display(customer.phone) if customer.phone else "—"
         self.fields["email"].initial = customer.email or "—"
         self.fields["amount"].help_text = f"In {customer.organization.currency}"
         if not self.is_bound:

@@ -51,7 +51,8 @@ def rows_html(rows, *, zone, can_select: bool) -> str:
         else:
             reconciled = '<span class="muted">—</span>'
         cells.append(
-            f"<td>{p.when}</td><td>{_esc(p.customer_name)}</td><td>{_esc(p.advisor_name)}</td>"
+            f'<td class="when">{p.when}</td><td>'
+            f"{_esc(p.customer_name)}</td><td>{_esc(p.advisor_name)}</td>"
             f'<td>{_esc(p.team_name)}</td><td><a href="/payments/{p.pk}/">{ref}</a></td>'
             f'<td class="num">{_esc(p.amount_text)}</td><td class="num">{_esc(p.fee_text)}</td>'
             f'<td class="num">{_esc(p.net_text)}</td>'

@@ -1,4 +1,5 @@
 from django import template
+from django.utils.translation import gettext_lazy as _
 
 from core.money import format_minor, minor_to_major_text
 
@@ -25,3 +26,19 @@ def major(minor):
 def kind_label(kind: str) -> str:
     """refund_requested -> Refund requested"""
     return (kind or "").replace("_", " ").capitalize()
+
+
+PAYMENTS_OPTIONAL_COLUMNS = [
+    ("advisor", _("Advisor")),
+    ("team", _("Team")),
+    ("fee", _("Fee")),
+    ("net", _("Net")),
+    ("method", _("Method")),
+    ("reconciled", _("Reconciled")),
+]
+
+
+@register.simple_tag
+def payments_optional_columns():
+    """The Payments table's columns a user can hide (Columns menu; remembered in the browser)."""
+    return PAYMENTS_OPTIONAL_COLUMNS

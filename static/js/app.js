@@ -79,3 +79,39 @@ document.addEventListener("change", function (event) {
   var el = event.target;
   if (el.hasAttribute && el.hasAttribute("data-autosubmit") && el.form) el.form.submit();
 });
+
+/* Payments table: columns a user hides (Columns menu), remembered in this browser. Cells are
+ * hidden by their header's position, again after the rows update themselves. */
+(function () {
+  var KEY = "textpay.hiddenColumns";
+  function hiddenSet() {
+    try { return JSON.parse(localStorage.getItem(KEY) || "[]"); } catch (e) { return []; }
+  }
+  function apply() {
+    var table = document.querySelector("[data-columns-table]");
+    if (!table) return;
+    var hidden = hiddenSet();
+    var heads = table.querySelectorAll("thead th");
+    heads.forEach(function (th, index) {
+      var off = hidden.indexOf(th.getAttribute("data-col")) !== -1;
+      th.hidden = off;
+      table.querySelectorAll("tbody tr").forEach(function (row) {
+        if (row.children.length === heads.length && row.children[index]) row.children[index].hidden = off;
+      });
+    });
+    document.querySelectorAll("[data-column-toggle]").forEach(function (box) {
+      box.checked = hidden.indexOf(box.getAttribute("data-column-toggle")) === -1;
+    });
+  }
+  document.addEventListener("change", function (event) {
+    var box = event.target;
+    if (!box.hasAttribute || !box.hasAttribute("data-column-toggle")) return;
+    var key = box.getAttribute("data-column-toggle");
+    var hidden = hiddenSet().filter(function (k) { return k !== key; });
+    if (!box.checked) hidden.push(key);
+    try { localStorage.setItem(KEY, JSON.stringify(hidden)); } catch (e) { /* private mode */ }
+    apply();
+  });
+  document.addEventListener("DOMContentLoaded", apply);
+  document.addEventListener("htmx:afterSwap", apply);
+})();

@@ -250,3 +250,26 @@ def test_customer_pages_pass_the_checks(browser, live_server, settings, product,
             problems[f"customer pay amount error @{width}"] = found
         page.context.close()
     assert problems == {}, report(problems)
+
+
+def test_the_payments_table_fits_1280_px_and_columns_can_be_hidden(
+    browser, client, settings, live_server, product, manager, shots
+):
+    settings.SESSION_COOKIE_SECURE = settings.CSRF_COOKIE_SECURE = False
+    page = new_page(browser, 1280, client=client, settings=settings, live_server=live_server, user=manager)
+    page.goto(f"{live_server.url}/payments/")
+    table = page.get_by_test_id("payments-table")
+    fits = "(t) => t.scrollWidth <= t.clientWidth"
+    assert table.evaluate(fits), "the Payments table scrolls sideways at 1280 px"
+    assert table.locator("thead").inner_text().count("Reconciled") == 1
+    page.get_by_test_id("columns").locator("summary").click()
+    page.get_by_role("checkbox", name="Method").uncheck()
+    page.get_by_role("checkbox", name="Reconciled").uncheck()
+    assert not table.locator("th[data-col=method]").is_visible()
+    assert "Card" not in table.locator("tbody").inner_text()  # the Method cells are hidden too
+    page.reload()
+    assert not page.get_by_test_id("payments-table").locator("th[data-col=reconciled]").is_visible()
+    page.screenshot(path=str(shots / "manager-payments-columns-1280.png"), full_page=True)
+    page.get_by_test_id("columns").locator("summary").click()
+    page.get_by_role("checkbox", name="Method").check()
+    assert page.get_by_test_id("payments-table").locator("th[data-col=method]").is_visible()
