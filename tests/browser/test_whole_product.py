@@ -106,7 +106,12 @@ def product(org, team, admin_user, manager, advisor):
         status="paid",
         arrival_date=dt.date(2026, 11, 30),
     )
-    Payment.objects.filter(pk=payment.pk).update(payout=payout)
+    Payment.objects.filter(pk=payment.pk).update(
+        payout=payout,
+        reconciled_at=payment.occurred_at,
+        reconciled_by=manager,
+        dms_document_number="INV-80241",
+    )
     partial = PaymentRequestFactory(
         organization=org,
         team=team,
