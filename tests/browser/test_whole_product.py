@@ -278,3 +278,24 @@ def test_the_payments_table_fits_1280_px_and_columns_can_be_hidden(
     page.get_by_test_id("columns").locator("summary").click()
     page.get_by_role("checkbox", name="Method").check()
     assert page.get_by_test_id("payments-table").locator("th[data-col=method]").is_visible()
+
+
+def test_the_refund_button_and_the_reconcile_field_line_up(
+    browser, client, settings, live_server, product, manager
+):
+    settings.SESSION_COOKIE_SECURE = settings.CSRF_COOKIE_SECURE = False
+    Payment.objects.filter(pk=product["payment"].pk).update(reconciled_at=None, reconciled_by=None)
+    for width in WIDTHS:
+        page = new_page(
+            browser, width, client=client, settings=settings, live_server=live_server, user=manager
+        )
+        page.goto(f"{live_server.url}/payments/{product['payment'].pk}/")
+        boxes = [page.get_by_test_id(name).bounding_box() for name in ("refund", "reconcile")] + [
+            page.locator("input[name=document_number]").bounding_box()
+        ]
+        page.screenshot(path=str(shots / f"manager-payment-actions-{width}.png"))
+        if width == 1280:  # one line: the three share a vertical centre
+            centres = [b["y"] + b["height"] / 2 for b in boxes]
+            assert max(centres) - min(centres) <= 2, centres
+        assert all(b["x"] + b["width"] <= width for b in boxes)
+        page.context.close()
