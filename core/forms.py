@@ -41,7 +41,9 @@ class PhoneField(PhoneNumberField):
     default_error_messages = {
         **PhoneNumberField.default_error_messages,
         "letters": _("A phone number has digits only (letters aren't read as keypad digits)."),
-        "not_mobile": _("This is a landline number, which can't receive text messages. Enter a mobile number."),
+        "not_mobile": _(
+            "This is a landline number, which can't receive text messages. Enter a mobile number."
+        ),
         "toll_free": _("Toll-free and premium numbers can't receive text messages. Enter a mobile number."),
     }
 

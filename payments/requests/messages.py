@@ -31,7 +31,7 @@ PLACEHOLDERS = {
     "link": "the pay link",
     "expires_at": "when the link expires (dealership time)",
     "advisor": "the advisor's name",
-    "pay_ways": "how the customer can pay: \"by card\", or \"by card or in installments\" when Afterpay is offered",
+    "pay_ways": 'how the customer can pay: "by card", or "by card or in installments" when Afterpay is offered',
 }
 
 DEFAULT_SMS_TEMPLATE = (

@@ -24,8 +24,6 @@ from payments.requests.forms import PaymentRequestForm
 FIELD_FOR_ERROR = {"customer": None, "opportunity": None, "currency": "amount"}
 
 
-
-
 def _already_sent(*, user, key: str) -> PaymentRequest | None:
     if not key:
         return None
