@@ -281,7 +281,7 @@ def test_the_payments_table_fits_1280_px_and_columns_can_be_hidden(
 
 
 def test_the_refund_button_and_the_reconcile_field_line_up(
-    browser, client, settings, live_server, product, manager
+    browser, client, settings, live_server, product, manager, shots
 ):
     settings.SESSION_COOKIE_SECURE = settings.CSRF_COOKIE_SECURE = False
     Payment.objects.filter(pk=product["payment"].pk).update(reconciled_at=None, reconciled_by=None)
