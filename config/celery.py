@@ -11,7 +11,14 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 # The payments app keeps its tasks in its capability folders (`payments/<capability>/tasks.py`).
 app.autodiscover_tasks(
-    ["payments.requests", "payments.refunds", "payments.payouts", "payments.reports", "payments.webhooks"],
+    [
+        "payments.requests",
+        "payments.refunds",
+        "payments.payouts",
+        "payments.reports",
+        "payments.webhooks",
+        "payments.cards",
+    ],
     related_name="tasks",
 )
 
@@ -26,6 +33,7 @@ TASK_QUEUE_KIND = {
     # Calls that move money or stop it from moving (a customer must not pay an expired request).
     "payments.refund_submit": "money",
     "payments.checkout_session_expire": "money",
+    "payments.card_charge_submit": "money",  # one saved card charged (on behalf, installment, retry)
     # SMS and email: receipts and advisor notifications after a payment, invitations, payout emails.
     "notifications.deliver_message": "messages",
     "organizations.send_invitation": "messages",
@@ -38,6 +46,11 @@ TASK_QUEUE_KIND = {
     "payments.expire_overdue_requests": "bulk",
     "payments.send_payment_reminders": "bulk",
     "payments.sync_missed_events": "bulk",
+    # Card on file: bulk runs (many charges, paced by the shared token bucket) and their sweeps.
+    "payments.bulk_charge_shard": "bulk",
+    "payments.bulk_charges_resume": "bulk",
+    "payments.card_retries_due": "bulk",
+    "payments.installments_due": "bulk",
 }
 DEFAULT_QUEUE_KIND = "bulk"  # a task missing from the table waits where it cannot delay money
 
@@ -83,4 +96,9 @@ app.conf.beat_schedule = {
         "task": "payments.sync_missed_events",
         "schedule": crontab(minute="*/10"),
     },
+    # Card on file (payments/cards/): installments due today in each dealership's zone, soft-decline
+    # retries that are due, bulk runs whose worker stopped.
+    "payments.installments-due": {"task": "payments.installments_due", "schedule": crontab(minute="*/15")},
+    "payments.card-retries-due": {"task": "payments.card_retries_due", "schedule": crontab(minute="*/15")},
+    "payments.bulk-charges-resume": {"task": "payments.bulk_charges_resume", "schedule": 60.0},
 }

@@ -191,6 +191,8 @@ STRIPE_SANDBOX_STATE_FILE = env.str("STRIPE_SANDBOX_STATE_FILE", default=str(VAR
 RATE_LIMIT_REDIS_URL = env.str("RATE_LIMIT_REDIS_URL", default="")
 CARD_CHARGE_RATE_PER_SECOND = env.float("CARD_CHARGE_RATE_PER_SECOND", default=10.0)
 CARD_CHARGE_RATE_BURST = env.float("CARD_CHARGE_RATE_BURST", default=10.0)
+BULK_CHARGE_SHARDS = env.int("BULK_CHARGE_SHARDS", default=4)  # tasks charging one bulk run side by side
+BULK_CHARGE_BACKOFF_SECONDS = (1.0, 2.0, 4.0, 8.0)  # after the gateway's own 429 back-off, same key
 
 # --- Platform pricing (minor units / basis points), overridable per organization.
 PLATFORM_FEE_BASIS_POINTS = env.int("PLATFORM_FEE_BASIS_POINTS", default=325)  # 3.25 %

@@ -1,15 +1,23 @@
-from django.db.models import Count, Q, QuerySet
+from django.apps import apps
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from customers.models import Customer, Opportunity
 from organizations.models import Organization
 
 
-def customer_list(*, organization: Organization, query: str = "") -> QuerySet[Customer]:
-    """Search by name, email or phone (digits match anywhere in the E.164 number)."""
+def customer_list(*, organization: Organization, query: str = "", has_card: bool = False) -> QuerySet[Customer]:
+    """Search by name, email or phone (digits match anywhere in the E.164 number); `has_card` keeps
+    customers with an active saved card (card on file)."""
     customers = Customer.objects.filter(organization=organization).annotate(
         opportunity_count=Count("opportunities")
     )
+    if has_card:
+        customers = customers.filter(
+            Exists(
+                apps.get_model("payments", "SavedCard").objects.filter(customer=OuterRef("pk"), status="active")
+            )
+        )
     query = query.strip()
     if query:
         condition = Q(name__icontains=query) | Q(email__icontains=query)

@@ -140,3 +140,44 @@ def can_reconcile(user: User, payment: Payment) -> bool:
 
 def can_download_reports(user: User) -> bool:
     return _member(user) and user.role in (Role.ADMIN, Role.MANAGER)
+
+
+# --- Card on file (payments/cards/)
+def _advisors_may_charge(user: User) -> bool:
+    card_settings = getattr(user.organization, "card_settings", None)  # CardSettings, if ever saved
+    return bool(card_settings and card_settings.advisors_may_charge)
+
+
+def can_charge_saved_card(user: User, team: Team) -> bool:
+    """Charge a customer's saved card (once, installments, bulk) for this team: Managers of the team and
+    Admins; Advisors of the team only where the organization allows it (Admin tab, card settings)."""
+    if not _same_org(user, team) or not team.payments_enabled:
+        return False
+    if user.role == Role.ADMIN:
+        return True
+    if not _in_team(user, team):
+        return False
+    return user.role == Role.MANAGER or (user.role == Role.ADVISOR and _advisors_may_charge(user))
+
+
+def can_view_saved_cards(user: User, customer) -> bool:
+    """See a customer's saved cards (brand, last 4, expiry, consent): anyone who sees customers."""
+    return _same_org(user, customer)
+
+
+def can_request_saved_card(user: User, customer) -> bool:
+    """Text or email a customer a link to save (or update) a card."""
+    return _same_org(user, customer)
+
+
+def can_manage_saved_cards(user: User, customer) -> bool:
+    """Remove a customer's saved card: Managers and Admins, Advisors where allowed to charge."""
+    if not _same_org(user, customer):
+        return False
+    return user.role in (Role.ADMIN, Role.MANAGER) or (
+        user.role == Role.ADVISOR and _advisors_may_charge(user)
+    )
+
+
+def can_manage_card_settings(user: User) -> bool:
+    return can_manage_organization(user)

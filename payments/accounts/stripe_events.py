@@ -40,14 +40,3 @@ def account_application_deauthorized(webhook_event: WebhookEvent, data_object: d
         logger.info("Deauthorization of unknown account %s", webhook_event.account)
         return
     stripe_account_deauthorize(stripe_account_id=stripe_account.pk)
-
-
-def setup_intent_succeeded(webhook_event: WebhookEvent, data_object: dict) -> None:
-    """A card saved for later use (card on file). Nothing in the product saves cards yet: the event
-    is kept, linked to its connected account (WebhookEvent.account), for the card-on-file work."""
-    logger.info(
-        "setup_intent.succeeded %s on %s (customer %s) stored for card on file",
-        data_object.get("id"),
-        webhook_event.account or "platform",
-        data_object.get("customer"),
-    )

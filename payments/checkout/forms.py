@@ -7,3 +7,4 @@ from core.forms import AmountField
 
 class PayAmountForm(forms.Form):
     amount = AmountField(required=False, label="Amount to pay now")
+    save_card = forms.BooleanField(required=False, label="Save this card for the dealership to use")

@@ -161,7 +161,9 @@ def _link_unavailable(request: PaymentRequest) -> LinkUnavailable:
     )
 
 
-def payment_request_checkout_start(*, token: str, amount_minor: int | None = None) -> str:
+def payment_request_checkout_start(
+    *, token: str, amount_minor: int | None = None, save_card: bool = False
+) -> str:
     """The customer clicked Pay: return the Stripe Checkout URL. Creates the Checkout Session on
     the first click; a second click (or a double click) reuses the open session. Runs under the
     request's row lock, so two clicks can't create two sessions; the idempotency key
@@ -199,11 +201,11 @@ def payment_request_checkout_start(*, token: str, amount_minor: int | None = Non
             session = gateway.checkout_session_retrieve(
                 account_id=account_id, session_id=request.checkout_session_id
             )
-            if session.status == "open" and session.amount_total == amount:
+            if session.status == "open" and session.amount_total == amount and not save_card:
                 return session.url
             if session.status == "complete":
                 completed = session  # paid, and the news hasn't reached us yet
-            elif session.status == "open":  # another amount chosen: close the old session first
+            elif session.status == "open":  # another amount (or saving the card): close the old session first
                 gateway.checkout_session_expire(account_id=account_id, session_id=session.id)
 
     if completed is not None:
@@ -217,10 +219,26 @@ def payment_request_checkout_start(*, token: str, amount_minor: int | None = Non
         raise LinkUnavailable(
             "This payment is already complete.", extra={"status": "paid", "reason": "complete"}
         )
-    return _checkout_session_create(payment_request_id=request.pk, amount=amount)
+    return _checkout_session_create(payment_request_id=request.pk, amount=amount, save_card=save_card)
 
 
-def _checkout_session_create(*, payment_request_id: int, amount: int) -> str:
+def _stripe_customer_id(*, request: PaymentRequest, save_card: bool) -> str:
+    """The customer's Stripe Customer on this account (Checkout then offers their saved cards);
+    made first when they chose to save the card."""
+    from payments.cards.services import stripe_customer_ensure  # noqa: PLC0415 - cards import checkout
+    from payments.models import StripeCustomer  # noqa: PLC0415
+
+    if save_card:
+        return stripe_customer_ensure(
+            customer=request.customer, stripe_account=request.stripe_account
+        ).stripe_customer_id
+    row = StripeCustomer.objects.filter(
+        customer=request.customer, stripe_account=request.stripe_account
+    ).first()
+    return row.stripe_customer_id if row else ""
+
+
+def _checkout_session_create(*, payment_request_id: int, amount: int, save_card: bool = False) -> str:
     with transaction.atomic():
         request = (
             PaymentRequest.objects.select_for_update(of=("self",))
@@ -232,6 +250,7 @@ def _checkout_session_create(*, payment_request_id: int, amount: int) -> str:
         if request.checkout_session_id and request.checkout_session_amount_minor == amount:
             return request.checkout_session_url  # a concurrent click made it meanwhile
         account_id = request.stripe_account.stripe_id
+        customer_id = _stripe_customer_id(request=request, save_card=save_card)
         attempt = (
             PaymentRequestEvent.objects.filter(payment_request=request, kind="checkout_created").count() + 1
         )
@@ -254,6 +273,8 @@ def _checkout_session_create(*, payment_request_id: int, amount: int) -> str:
             },
             customer_email=request.customer.email or None,
             idempotency_key=f"checkout-{request.pk}-{attempt}",
+            customer_id=customer_id,
+            save_card=save_card and bool(customer_id),
         )
         checkout_session_remember(request, session_id=session.id, url=session.url, amount_minor=amount)
         history_record(

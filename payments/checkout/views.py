@@ -12,6 +12,8 @@ from core import i18n
 from core.errors import ApplicationError, NotFound
 from core.money import minor_to_major_text
 from payments.accounts.selectors import stripe_account_can_take_payments, stripe_account_customer_label
+from payments.cards.consent import consent_text
+from payments.cards.services import consent_record
 from payments.checkout.forms import PayAmountForm
 from payments.checkout.session import (
     payment_record_from_checkout_return,
@@ -19,7 +21,7 @@ from payments.checkout.session import (
     payment_request_get_by_token,
     payment_request_open,
 )
-from payments.models import Payment, PaymentRequest
+from payments.models import CardConsent, Payment, PaymentRequest
 from payments.requests.messages import installments_offered
 from payments.requests.states import OPEN_STATUSES
 
@@ -79,6 +81,7 @@ def _render_pay_page(
         "confirming": confirming,
         "is_open": payment_request.status in OPEN_STATUSES,
         **_language_switch(payment_request),
+        "card_consent_text": consent_text(dealership=payment_request.organization.name),
     }
     return render(request, "payments/pay/page.html", context, status=status)
 
@@ -101,8 +104,19 @@ def pay_checkout(request, token: str):
     form = PayAmountForm(request.POST)
     if not form.is_valid():
         return _render_pay_page(request, payment_request, form=form, status=400)
+    save_card = bool(form.cleaned_data.get("save_card"))
     try:
-        url = payment_request_checkout_start(token=token, amount_minor=form.cleaned_data.get("amount"))
+        if save_card:  # the customer ticked "save this card": their authorisation, recorded first
+            consent_record(
+                customer=payment_request.customer,
+                source=CardConsent.Source.PAYMENT,
+                ip_address=request.META.get("REMOTE_ADDR"),
+                user_agent=request.META.get("HTTP_USER_AGENT", ""),
+                payment_request=payment_request,
+            )
+        url = payment_request_checkout_start(
+            token=token, amount_minor=form.cleaned_data.get("amount"), save_card=save_card
+        )
     except ApplicationError as exc:
         fields = exc.field_errors
         if "amount" in fields:

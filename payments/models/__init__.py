@@ -8,9 +8,23 @@ import Payment`), as the migrations do (0001 names `payments.models.new_pay_toke
     refunds.py         Refund
     payouts.py         Payout, PayoutEmailRecipient
     reports.py         ReportRun
+    cards.py           card on file: CardSettings, StripeCustomer, SavedCard, CardConsent, SavedCardRequest,
+                       CardCharge, InstallmentPlan, Installment, BulkCharge, BulkChargeItem
 """
 
 from payments.models.accounts import StripeAccount
+from payments.models.cards import (
+    BulkCharge,
+    BulkChargeItem,
+    CardCharge,
+    CardConsent,
+    CardSettings,
+    Installment,
+    InstallmentPlan,
+    SavedCard,
+    SavedCardRequest,
+    StripeCustomer,
+)
 from payments.models.payments import Payment, PaymentDisplayStatus, card_label, payment_method_label
 from payments.models.payouts import Payout, PayoutEmailRecipient
 from payments.models.refunds import Refund
@@ -19,6 +33,16 @@ from payments.models.requests import PaymentRequest, PaymentRequestEvent, new_pa
 from payments.models.webhook_events import WebhookEvent
 
 __all__ = [
+    "BulkCharge",
+    "BulkChargeItem",
+    "CardCharge",
+    "CardConsent",
+    "CardSettings",
+    "Installment",
+    "InstallmentPlan",
+    "SavedCard",
+    "SavedCardRequest",
+    "StripeCustomer",
     "Payment",
     "PaymentDisplayStatus",
     "PaymentRequest",

@@ -20,9 +20,12 @@ def card_label(*, card_brand: str, card_last4: str) -> str:
 
 
 def payment_method_label(*, method: str, card_brand: str, card_last4: str) -> str:
-    """How a payment was paid: "Installments" (Afterpay/Clearpay), the card, or "Card"."""
+    """How a payment was paid: "Installments" (Afterpay/Clearpay), "Saved card Visa •••• 4242" (charged
+    off-session on a card on file), the card, or "Card"."""
     if method == Payment.Method.AFTERPAY:
         return "Installments"
+    if method == Payment.Method.SAVED_CARD:
+        return f"Saved card {card_label(card_brand=card_brand, card_last4=card_last4)}".strip()
     return card_label(card_brand=card_brand, card_last4=card_last4) or "Card"
 
 
@@ -78,6 +81,7 @@ class Payment(models.Model):
     class Method(models.TextChoices):
         CARD = "card", "Card"
         AFTERPAY = "afterpay_clearpay", "Installments (Afterpay/Clearpay)"
+        SAVED_CARD = "saved_card", "Saved card"
 
     organization = models.ForeignKey(
         "organizations.Organization", on_delete=models.PROTECT, related_name="payments"

@@ -42,6 +42,8 @@ def _request_for_intent(*, account_id: str, intent: gateway.PaymentIntentInfo) -
 
 
 def _method_of(intent: gateway.PaymentIntentInfo) -> str:
+    if (intent.metadata or {}).get("card_charge_id"):
+        return Payment.Method.SAVED_CARD  # charged off-session on the customer's saved card
     if intent.payment_method_type == Payment.Method.AFTERPAY:
         return Payment.Method.AFTERPAY
     return Payment.Method.CARD
@@ -129,6 +131,21 @@ def payment_record_from_intent(
     return Payment.objects.filter(stripe_payment_intent_id=intent.id).first()
 
 
+def payment_record_from_intent_info(
+    *, account_id: str, intent: gateway.PaymentIntentInfo, source: str
+) -> Payment | None:
+    """Record a PaymentIntent Stripe just returned (an off-session charge's answer), without asking
+    again: the same rules as payment_record_from_intent."""
+    request = _request_for_intent(account_id=account_id, intent=intent)
+    if request is None:
+        return None
+    if intent.status == "succeeded":
+        return _payment_record_succeeded(
+            request_id=request.pk, intent=intent, checkout_session_id="", source=source
+        )
+    return None
+
+
 def _payment_record_succeeded(
     *, request_id: int, intent: gateway.PaymentIntentInfo, checkout_session_id: str, source: str
 ) -> Payment:
@@ -169,7 +186,7 @@ def _payment_record_succeeded(
                 )
             method_text = (
                 (payment.card_label or "card")
-                if payment.method == Payment.Method.CARD
+                if payment.method in (Payment.Method.CARD, Payment.Method.SAVED_CARD)
                 else "Afterpay/Clearpay installments"
             )
             if not payment_request_can_move(

@@ -6,7 +6,7 @@ State table (TRANSITIONS below; `payment_request_move` is the only code that cha
 with `payment_requests_move_bulk` the same move for many requests at once, for the sweep):
 
     from \\ to      sent  opened  partially_paid  paid  cancelled  expired
-    created         yes   -       -               -     yes        -
+    created         yes   -       yes**           yes** yes        -
     sent            -     yes     yes             yes   yes        yes
     opened          -     -       yes             yes   yes        yes
     partially_paid  -     -       yes (another)   yes   yes        yes
@@ -17,6 +17,8 @@ with `payment_requests_move_bulk` the same move for many requests at once, for t
     * only by recording a payment Stripe says succeeded (the customer paid on Checkout just
       before the link was cancelled/expired and the news arrived after): money taken is never
       ignored. Nothing else leaves a final state; nothing ever moves back to an earlier state.
+    ** only by recording a succeeded payment: a saved card charged by the dealership (card on
+      file, payments/cards/) pays a request that was never sent to the customer.
 
 - created -> sent: when the messages are queued (same transaction as the creation); the link
   expires PAYMENT_REQUEST_LIFETIME_HOURS (24 h) after sending.
@@ -53,7 +55,7 @@ OPEN_STATUSES = (S.SENT, S.OPENED, S.PARTIALLY_PAID)
 FINAL_STATUSES = (S.PAID, S.CANCELLED, S.EXPIRED)
 
 TRANSITIONS: dict[str, frozenset[str]] = {
-    S.CREATED: frozenset({S.SENT, S.CANCELLED}),
+    S.CREATED: frozenset({S.SENT, S.CANCELLED, S.PARTIALLY_PAID, S.PAID}),
     S.SENT: frozenset({S.OPENED, S.PARTIALLY_PAID, S.PAID, S.CANCELLED, S.EXPIRED}),
     S.OPENED: frozenset({S.PARTIALLY_PAID, S.PAID, S.CANCELLED, S.EXPIRED}),
     S.PARTIALLY_PAID: frozenset({S.PARTIALLY_PAID, S.PAID, S.CANCELLED, S.EXPIRED}),
@@ -84,6 +86,8 @@ def payment_request_can_move(*, from_status: str, to_status: str, kind: str = ""
     if to_status not in TRANSITIONS.get(from_status, frozenset()):
         return False
     if from_status in (S.CANCELLED, S.EXPIRED) and kind != PAYMENT_KIND:
+        return False
+    if from_status == S.CREATED and to_status in (S.PARTIALLY_PAID, S.PAID) and kind != PAYMENT_KIND:
         return False
     return True
 

@@ -11,6 +11,7 @@ the table is stored and marked ignored (payments/webhooks/pipeline.py).
 from collections.abc import Callable
 
 from payments.accounts import stripe_events as accounts
+from payments.cards import stripe_events as cards
 from payments.checkout import stripe_events as checkout
 from payments.payouts import stripe_events as payouts
 from payments.refunds import stripe_events as refunds
@@ -22,7 +23,15 @@ ROUTES: dict[str, Handler] = {
     # Connected accounts (Admin tab -> Connections)
     "account.updated": accounts.account_updated,
     "account.application.deauthorized": accounts.account_application_deauthorized,
-    "setup_intent.succeeded": accounts.setup_intent_succeeded,
+    # Saved cards (card on file)
+    "setup_intent.succeeded": cards.setup_intent_changed,
+    "setup_intent.setup_failed": cards.setup_intent_changed,
+    "setup_intent.canceled": cards.setup_intent_changed,
+    "setup_intent.requires_action": cards.setup_intent_changed,
+    "payment_method.attached": cards.payment_method_attached,
+    "payment_method.automatically_updated": cards.payment_method_updated,
+    "payment_method.updated": cards.payment_method_updated,
+    "payment_method.detached": cards.payment_method_detached,
     # The customer's payment (pay page -> Stripe Checkout)
     "checkout.session.completed": checkout.checkout_session_finished,
     "checkout.session.async_payment_succeeded": checkout.checkout_session_finished,

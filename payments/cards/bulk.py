@@ -1,0 +1,328 @@
+"""Bulk charge: many customers' saved cards at once (late fees, extras, a fleet's month-end).
+
+1. `bulk_charge_create`: the selection (customer ids + amounts, from checkboxes or a CSV) becomes a run
+   to REVIEW: count, total, platform fee, and who lacks a saved card with consent (skipped).
+2. `bulk_charge_confirm`: RUNNING; SHARDS background tasks (queue "bulk") charge the items.
+3. Each item gets ONE CardCharge, found by its submission key `bulk-item-<id>` (unique per
+   organization) and committed with status SENDING before Stripe is called with the charge's own
+   idempotency key. A worker killed mid-run leaves at most one SENDING charge per shard: the resumed
+   run (beat `payments.bulk_charges_resume`, or any re-queued shard) sends it again with the SAME key,
+   so Stripe replays it instead of charging twice. Two runners on one shard can't double charge either.
+4. The shared token bucket (core/rate_limit.py) paces every worker together; a 429 is retried with
+   back-off and the same key (the gateway first, then here).
+5. Progress (done / failed / left) is read by the page every second; results as CSV."""
+
+from __future__ import annotations
+
+import csv
+import io
+import logging
+import time
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Count, Q, Sum
+from django.utils import timezone
+
+from core.errors import PermissionDenied
+from core.money import parse_major
+from organizations import permissions
+from payments import gateway
+from payments.cards.charges import card_charge_prepare, card_charge_submit
+from payments.fees import application_fee_for
+from payments.models import BulkCharge, BulkChargeItem, CardCharge, SavedCard
+from payments.requests.states import PaymentRequestError
+
+if TYPE_CHECKING:
+    from organizations.models import User
+    from teams.models import Team
+
+logger = logging.getLogger(__name__)
+
+MAX_ITEMS = 10_000
+STALE_AFTER = timedelta(seconds=90)  # a running shard that made no progress for this long is resumed
+
+
+def _fail(field: str, message: str) -> PaymentRequestError:
+    return PaymentRequestError(message, extra={"fields": {field: [message]}})
+
+
+def bulk_rows_from_csv(*, text: str) -> list[tuple[int, int]]:
+    """`customer_id,amount` lines (amount in major units, e.g. 25.00); a header line is allowed."""
+    rows = []
+    for number, line in enumerate(csv.reader(io.StringIO(text)), start=1):
+        if not line or not "".join(line).strip():
+            continue
+        if number == 1 and not line[0].strip().isdigit():
+            continue  # header
+        if len(line) < 2 or not line[0].strip().isdigit():
+            raise _fail("csv", f"Line {number}: expected customer_id,amount.")
+        try:
+            amount = parse_major(line[1].strip())
+        except ValueError:
+            raise _fail("csv", f"Line {number}: {line[1].strip()!r} is not an amount.")
+        rows.append((int(line[0]), amount))
+    return rows
+
+
+def _usable_card(customer_id: int) -> SavedCard | None:
+    return (
+        SavedCard.objects.filter(
+            customer_id=customer_id, status=SavedCard.Status.ACTIVE, consents__isnull=False
+        )
+        .order_by("-created_at")
+        .first()
+    )
+
+
+def bulk_charge_create(
+    *, user: User, team: Team, description: str, reference: str, rows: list[tuple[int, int]]
+) -> BulkCharge:
+    organization = user.organization
+    if not permissions.can_charge_saved_card(user, team):
+        raise PermissionDenied("You can't charge saved cards for this team.")
+    if not rows:
+        raise _fail("customers", "Choose at least one customer.")
+    if len(rows) > MAX_ITEMS:
+        raise _fail("customers", f"At most {MAX_ITEMS} customers in one run.")
+    if not (description or "").strip() or not (reference or "").strip():
+        raise _fail("description", "Describe the charge and give its reference number.")
+    ids = [customer_id for customer_id, _ in rows]
+    if len(set(ids)) != len(ids):
+        raise _fail("customers", "A customer appears twice.")
+    from customers.models import Customer  # noqa: PLC0415
+
+    known = set(Customer.objects.filter(organization=organization, pk__in=ids).values_list("pk", flat=True))
+    unknown = [str(i) for i in ids if i not in known]
+    if unknown:
+        raise _fail("customers", f"Not customers of your dealership: {', '.join(unknown[:10])}.")
+    for customer_id, amount in rows:
+        if amount < 50 or amount > organization.max_payment_minor:
+            raise _fail("customers", f"Customer {customer_id}: the amount is out of range.")
+    cards = {}
+    for card in SavedCard.objects.filter(
+        customer_id__in=ids, status=SavedCard.Status.ACTIVE, consents__isnull=False
+    ).order_by("created_at"):
+        cards[card.customer_id] = card  # the newest usable card wins
+    with transaction.atomic():
+        run = BulkCharge.objects.create(
+            organization=organization,
+            team=team,
+            created_by=user,
+            description=description.strip()[:500],
+            reference=reference.strip()[:64],
+            currency=organization.currency,
+        )
+        BulkChargeItem.objects.bulk_create(
+            BulkChargeItem(
+                run=run,
+                customer_id=customer_id,
+                amount_minor=amount,
+                saved_card=cards.get(customer_id),
+                status=BulkChargeItem.Status.PENDING
+                if customer_id in cards
+                else BulkChargeItem.Status.SKIPPED,
+                message="" if customer_id in cards else "No saved card with consent.",
+            )
+            for customer_id, amount in rows
+        )
+    return run
+
+
+@dataclass(frozen=True)
+class BulkReview:
+    count: int
+    total_minor: int
+    fee_minor: int
+    skipped: list  # BulkChargeItem without a usable card
+
+
+def bulk_charge_review(*, run: BulkCharge) -> BulkReview:
+    items = list(run.items.select_related("customer"))
+    chargeable = [i for i in items if i.status != BulkChargeItem.Status.SKIPPED]
+    fee = sum(
+        application_fee_for(organization=run.organization, amount_minor=i.amount_minor) for i in chargeable
+    )
+    return BulkReview(
+        count=len(chargeable),
+        total_minor=sum(i.amount_minor for i in chargeable),
+        fee_minor=fee,
+        skipped=[i for i in items if i.status == BulkChargeItem.Status.SKIPPED],
+    )
+
+
+def bulk_charge_confirm(*, user: User, run: BulkCharge) -> BulkCharge:
+    from payments.cards.tasks import bulk_charge_shard_queue  # noqa: PLC0415 - tasks import this module
+
+    if not permissions.can_charge_saved_card(user, run.team):
+        raise PermissionDenied("You can't charge saved cards for this team.")
+    with transaction.atomic():
+        run = BulkCharge.objects.select_for_update().get(pk=run.pk)
+        if run.status != BulkCharge.Status.REVIEW:
+            return run  # a double click: already running
+        run.status = BulkCharge.Status.RUNNING
+        run.started_at = run.heartbeat_at = timezone.now()
+        run.save(update_fields=["status", "started_at", "heartbeat_at"])
+        shards = settings.BULK_CHARGE_SHARDS
+        transaction.on_commit(lambda: [bulk_charge_shard_queue(run.pk, s, shards) for s in range(shards)])
+    return run
+
+
+def _item_charge(item: BulkChargeItem, run: BulkCharge) -> CardCharge:
+    return card_charge_prepare(
+        user=None,
+        created_by=run.created_by,
+        saved_card=item.saved_card,
+        team=run.team,
+        amount_minor=item.amount_minor,
+        description=run.description,
+        reference=run.reference,
+        kind=CardCharge.Kind.BULK,
+        submission_key=f"bulk-item-{item.pk}",
+        bulk_item=item,
+    )
+
+
+ITEM_STATUS = {
+    CardCharge.Status.SUCCEEDED: BulkChargeItem.Status.SUCCEEDED,
+    CardCharge.Status.FAILED: BulkChargeItem.Status.FAILED,
+    CardCharge.Status.AUTHENTICATION_REQUIRED: BulkChargeItem.Status.FAILED,
+}
+
+
+def bulk_charge_item_process(*, item: BulkChargeItem, run: BulkCharge) -> str:
+    """One customer: write (or find) the charge, send it, note the outcome. Safe to run twice."""
+    try:
+        charge = _item_charge(item, run)
+    except PaymentRequestError as exc:  # the card was removed since the review, ...
+        BulkChargeItem.objects.filter(pk=item.pk).update(
+            status=BulkChargeItem.Status.FAILED, message=str(exc)[:300]
+        )
+        return BulkChargeItem.Status.FAILED
+    delays = settings.BULK_CHARGE_BACKOFF_SECONDS
+    for attempt in range(len(delays) + 1):
+        try:
+            charge = card_charge_submit(charge_id=charge.pk)
+            break
+        except gateway.GatewayUnavailable:
+            if attempt == len(delays):
+                raise  # the shard task retries later; the charge keeps its key
+            time.sleep(delays[attempt])
+    status = ITEM_STATUS.get(charge.status)
+    if status is None:
+        return BulkChargeItem.Status.PENDING
+    message = "" if status == BulkChargeItem.Status.SUCCEEDED else charge.failure_message
+    BulkChargeItem.objects.filter(pk=item.pk).update(
+        status=status, message=message[:300], updated_at=timezone.now()
+    )
+    return status
+
+
+def bulk_charge_shard_run(*, run_id: int, shard: int, shards: int) -> int:
+    """Charge this shard's pending items (item id % shards == shard), oldest first. Returns how many."""
+    run = BulkCharge.objects.select_related("organization", "team", "created_by").get(pk=run_id)
+    if run.status != BulkCharge.Status.RUNNING:
+        return 0
+    pending = (
+        BulkChargeItem.objects.filter(run=run, status=BulkChargeItem.Status.PENDING)
+        .select_related("saved_card__stripe_customer__stripe_account", "customer")
+        .order_by("pk")
+    )
+    done = 0
+    beat = time.monotonic()
+    for item in pending.iterator(chunk_size=200):
+        if item.pk % shards != shard:
+            continue
+        bulk_charge_item_process(item=item, run=run)
+        done += 1
+        if time.monotonic() - beat > 5:
+            BulkCharge.objects.filter(pk=run.pk).update(heartbeat_at=timezone.now())
+            beat = time.monotonic()
+    bulk_charge_finish_if_done(run_id=run.pk)
+    return done
+
+
+def bulk_charge_finish_if_done(*, run_id: int) -> None:
+    if not BulkChargeItem.objects.filter(run_id=run_id, status=BulkChargeItem.Status.PENDING).exists():
+        BulkCharge.objects.filter(pk=run_id, status=BulkCharge.Status.RUNNING).update(
+            status=BulkCharge.Status.DONE, finished_at=timezone.now()
+        )
+
+
+def bulk_charges_resume(*, now=None) -> list[int]:
+    """Running runs whose shards stopped (a worker killed, a deploy): queue every shard again."""
+    from payments.cards.tasks import bulk_charge_shard_queue  # noqa: PLC0415
+
+    now = now or timezone.now()
+    stale = BulkCharge.objects.filter(status=BulkCharge.Status.RUNNING, heartbeat_at__lt=now - STALE_AFTER)
+    resumed = []
+    for run in stale:
+        if BulkCharge.objects.filter(pk=run.pk, heartbeat_at=run.heartbeat_at).update(heartbeat_at=now):
+            shards = settings.BULK_CHARGE_SHARDS
+            for s in range(shards):
+                bulk_charge_shard_queue(run.pk, s, shards)
+            resumed.append(run.pk)
+    return resumed
+
+
+def bulk_charge_progress(*, run: BulkCharge) -> dict:
+    counts = run.items.aggregate(
+        total=Count("pk"),
+        done=Count("pk", filter=Q(status=BulkChargeItem.Status.SUCCEEDED)),
+        failed=Count(
+            "pk", filter=Q(status__in=[BulkChargeItem.Status.FAILED, BulkChargeItem.Status.SKIPPED])
+        ),
+        left=Count("pk", filter=Q(status=BulkChargeItem.Status.PENDING)),
+        paid_minor=Sum("amount_minor", filter=Q(status=BulkChargeItem.Status.SUCCEEDED)),
+    )
+    counts["paid_minor"] = counts["paid_minor"] or 0
+    counts["status"] = BulkCharge.objects.filter(pk=run.pk).values_list("status", flat=True).first()
+    return counts
+
+
+def bulk_charge_results_csv(*, run: BulkCharge) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(
+        ["customer_id", "customer", "amount", "currency", "status", "card", "payment_request", "message"]
+    )
+    charges = {
+        c.bulk_item_id: c
+        for c in CardCharge.objects.filter(bulk_item__run=run)
+        .order_by("attempt")
+        .only("bulk_item_id", "payment_request_id")
+    }
+    for item in run.items.select_related("customer", "saved_card"):
+        charge = charges.get(item.pk)
+        name = item.customer.name
+        if name[:1] in ("=", "+", "-", "@"):
+            name = "'" + name  # never a formula in a spreadsheet
+        writer.writerow(
+            [
+                item.customer_id,
+                name,
+                f"{item.amount_minor // 100}.{item.amount_minor % 100:02d}",
+                run.currency,
+                item.get_status_display(),
+                item.saved_card.label if item.saved_card else "",
+                charge.payment_request_id if charge else "",
+                item.message,
+            ]
+        )
+    return out.getvalue()
+
+
+def bulk_charge_get_for_user(*, user: User, run_id: int) -> BulkCharge:
+    from core.errors import NotFound  # noqa: PLC0415
+
+    run = (
+        BulkCharge.objects.select_related("team", "organization")
+        .filter(organization=user.organization, pk=run_id)
+        .first()
+    )
+    if run is None or not permissions.can_charge_saved_card(user, run.team):
+        raise NotFound("Bulk charge not found.")
+    return run
