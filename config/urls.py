@@ -23,7 +23,6 @@ urlpatterns = [
     path("notifications/", include("notifications.urls")),
     path("pay/", include("payments.checkout.urls")),
     path("cards/", include("payments.cards.urls")),
-    path("save-card/", include("payments.cards.public_urls")),
     path("webhooks/stripe/", include("payments.webhooks.urls")),
     path("webhooks/twilio/", include("notifications.urls_webhooks")),
     path("api/v1/", include("config.urls_api")),

@@ -6,7 +6,9 @@ from customers.models import Customer, Opportunity
 from organizations.models import Organization
 
 
-def customer_list(*, organization: Organization, query: str = "", has_card: bool = False) -> QuerySet[Customer]:
+def customer_list(
+    *, organization: Organization, query: str = "", has_card: bool = False
+) -> QuerySet[Customer]:
     """Search by name, email or phone (digits match anywhere in the E.164 number); `has_card` keeps
     customers with an active saved card (card on file)."""
     customers = Customer.objects.filter(organization=organization).annotate(
@@ -15,7 +17,9 @@ def customer_list(*, organization: Organization, query: str = "", has_card: bool
     if has_card:
         customers = customers.filter(
             Exists(
-                apps.get_model("payments", "SavedCard").objects.filter(customer=OuterRef("pk"), status="active")
+                apps.get_model("payments", "SavedCard").objects.filter(
+                    customer=OuterRef("pk"), status="active"
+                )
             )
         )
     query = query.strip()

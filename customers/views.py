@@ -23,7 +23,9 @@ def customer_list(request):
     _require_customers(request.user)
     query = request.GET.get("q", "")
     has_card = request.GET.get("has_card") == "1"
-    customers = selectors.customer_list(organization=request.user.organization, query=query, has_card=has_card)
+    customers = selectors.customer_list(
+        organization=request.user.organization, query=query, has_card=has_card
+    )
     page = Paginator(customers, 50).get_page(request.GET.get("page"))
     return render(request, "customers/customer_list.html", {"page": page, "q": query, "has_card": has_card})
 

@@ -62,7 +62,7 @@ def stripe_customer_ensure(*, customer: Customer, stripe_account: StripeAccount)
 
 # --- "save a card" links -------------------------------------------------------------------------
 def card_request_link(card_request: SavedCardRequest) -> str:
-    return f"{settings.SITE_URL}/save-card/{card_request.token}/"
+    return f"{settings.SITE_URL}/cards/save/{card_request.token}/"
 
 
 def card_request_create(
@@ -195,8 +195,8 @@ def card_request_start(*, token: str, ip_address: str | None, user_agent: str) -
             customer_id=stripe_customer.stripe_customer_id,
             currency=card_request.organization.currency,
             locale=card_request.customer.preferred_language or "",
-            success_url=f"{site}/save-card/{card_request.token}/saved/",
-            cancel_url=f"{site}/save-card/{card_request.token}/",
+            success_url=f"{site}/cards/save/{card_request.token}/saved/",
+            cancel_url=f"{site}/cards/save/{card_request.token}/",
             expires_at=expires_at,
             metadata={
                 "card_request_id": str(card_request.pk),

@@ -15,4 +15,7 @@ urlpatterns = [
     path("bulk/<int:run_id>/", views.bulk_detail, name="bulk-detail"),
     path("bulk/<int:run_id>/progress/", views.bulk_progress, name="bulk-progress"),
     path("bulk/<int:run_id>/results.csv", views.bulk_results, name="bulk-results"),
+    # the customer's pages (public; the unguessable token is the key)
+    path("save/<str:token>/", views.save_card_page, name="save-card"),
+    path("save/<str:token>/saved/", views.save_card_return, name="save-card-return"),
 ]

@@ -37,7 +37,14 @@ def world(db):
     }
     request = PaymentRequestFactory(organization=org, team=team, created_by=users["advisor_in"])
     payment = PaymentFactory(payment_request=request)
-    objects = {None: None, "team": team, "team_off": team_off, "request": request, "payment": payment}
+    objects = {
+        None: None,
+        "team": team,
+        "team_off": team_off,
+        "request": request,
+        "payment": payment,
+        "customer": request.customer,
+    }
     return users, objects
 
 
@@ -83,6 +90,18 @@ MATRIX = [
     ("can_refund", "payment", ["admin", "manager_in"], ["advisor_in", "manager_out", "other_admin"]),
     ("can_reconcile", "payment", ["admin", "manager_in"], ["advisor_in", "manager_out", "other_admin"]),
     ("can_download_reports", None, ["admin", "manager_in"], ["advisor_in", "no_org"]),
+    # card on file: Managers and Admins charge; Advisors only where the organization allows (below)
+    (
+        "can_charge_saved_card",
+        "team",
+        ["admin", "manager_in"],
+        ["advisor_in", "manager_out", "other_admin", "deactivated_admin", "no_org"],
+    ),
+    ("can_charge_saved_card", "team_off", [], ["admin", "manager_in"]),
+    ("can_view_saved_cards", "customer", ["admin", "manager_out", "advisor_out"], ["other_admin", "no_org"]),
+    ("can_request_saved_card", "customer", ["admin", "advisor_in"], ["other_admin", "deactivated_admin"]),
+    ("can_manage_saved_cards", "customer", ["admin", "manager_in"], ["advisor_in", "other_admin", "no_org"]),
+    ("can_manage_card_settings", None, ["admin"], ["manager_in", "advisor_in"]),
 ]
 
 CASES = [
@@ -100,6 +119,21 @@ def test_permission_matrix(world, rule, target, who, expected):
     check = getattr(permissions, rule)
     args = (users[who],) if target is None else (users[who], objects[target])
     assert check(*args) is expected
+
+
+def test_advisors_charge_saved_cards_only_where_the_organization_allows_it(world):
+    from payments.models import CardSettings
+
+    users, objects = world
+    team = objects["team"]
+    assert not permissions.can_charge_saved_card(users["advisor_in"], team)
+    CardSettings.objects.create(organization=team.organization, advisors_may_charge=True)
+    users["advisor_in"].organization.refresh_from_db()
+    advisor = type(users["advisor_in"]).objects.get(pk=users["advisor_in"].pk)
+    assert permissions.can_charge_saved_card(advisor, team)
+    assert permissions.can_manage_saved_cards(advisor, objects["customer"])
+    outsider = type(users["advisor_out"]).objects.get(pk=users["advisor_out"].pk)
+    assert not permissions.can_charge_saved_card(outsider, team)  # not in the team
 
 
 def test_every_rule_has_an_allowed_and_a_denied_user_in_the_matrix():

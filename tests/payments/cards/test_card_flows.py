@@ -26,7 +26,7 @@ def save_card_from_link(client, stripe_server, manager, customer, card="4242 424
     client.logout()
     link = _link(customer)
     page = client.get(link)
-    assert page.status_code == 200 and "data-testid=\"consent-text\"" in page.content.decode()
+    assert page.status_code == 200 and 'data-testid="consent-text"' in page.content.decode()
     refused = client.post(link, {})
     assert refused.status_code == 400 and "Tick the box" in refused.content.decode()
     go = client.post(link, {"consent": "1"}, HTTP_USER_AGENT="Mobile Safari 18", REMOTE_ADDR="203.0.113.9")
@@ -67,7 +67,13 @@ def test_staff_charge_on_behalf_confirms_then_charges_once_with_a_receipt_on_the
     save_card_from_link(client, stripe_server, manager, customer, deliver=deliver)
     card = SavedCard.objects.get(customer=customer)
     client.force_login(manager)
-    form = {"card": card.pk, "team": team.pk, "amount": "89.90", "description": "Service plan, March", "reference": "SP-3"}
+    form = {
+        "card": card.pk,
+        "team": team.pk,
+        "amount": "89.90",
+        "description": "Service plan, March",
+        "reference": "SP-3",
+    }
     review = client.post(f"/cards/customers/{customer.pk}/charge/", {**form, "step": "review"})
     html = review.content.decode()
     assert review.status_code == 200 and "$89.90" in html and 'data-testid="charge-confirm"' in html
@@ -87,13 +93,18 @@ def test_staff_charge_on_behalf_confirms_then_charges_once_with_a_receipt_on_the
     assert charge.status == "succeeded" and charge.stripe_payment_intent_id.startswith("pi_")
     deliver(repeat=2)
     payment = Payment.objects.get(payment_request=charge.payment_request)
-    assert (payment.method, payment.amount_minor, payment.status, payment.card_last4) == ("saved_card", 8990, "succeeded", "4242")
+    assert (payment.method, payment.amount_minor, payment.status, payment.card_last4) == (
+        "saved_card",
+        8990,
+        "succeeded",
+        "4242",
+    )
     assert payment.fee_minor == 322  # 3.25 % + 30
     charge.payment_request.refresh_from_db()
     assert charge.payment_request.status == S.PAID
     assert OutboundMessage.objects.filter(payment_request=charge.payment_request, purpose="receipt").exists()
     tab = client.get("/payments/").content.decode()
-    assert "SP-3" in tab and "Saved card" in tab, tab[tab.find("<tbody"):][:3000]
+    assert "SP-3" in tab and "Saved card" in tab, tab[tab.find("<tbody") :][:3000]
     detail = client.get(done["Location"]).content.decode()
     assert 'data-status="succeeded"' in detail and f"/payments/{payment.pk}/" in detail
     assert stripe_server.charges_summary("card_charge_id")["succeeded_by"] == {str(charge.pk): 1}
@@ -106,9 +117,17 @@ def test_authentication_required_sends_a_pay_link_with_the_customer_then_paid(
     save_card_from_link(client, stripe_server, manager, customer, card="4000 0027 6000 3184", deliver=deliver)
     card = SavedCard.objects.get(customer=customer)
     client.force_login(manager)
-    form = {"card": card.pk, "team": team.pk, "amount": "250.00", "description": "Deposit", "reference": "D-9"}
+    form = {
+        "card": card.pk,
+        "team": team.pk,
+        "amount": "250.00",
+        "description": "Deposit",
+        "reference": "D-9",
+    }
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(f"/cards/customers/{customer.pk}/charge/", {**form, "step": "confirm", "submission_key": "k1"})
+        client.post(
+            f"/cards/customers/{customer.pk}/charge/", {**form, "step": "confirm", "submission_key": "k1"}
+        )
     charge = CardCharge.objects.get()
     assert charge.status == "authentication_required" and charge.decline_code == "authentication_required"
     request = charge.payment_request
@@ -130,7 +149,15 @@ def test_authentication_required_sends_a_pay_link_with_the_customer_then_paid(
 
 @pytest.mark.django_db
 def test_save_this_card_while_paying_a_request(
-    client, stripe_server, advisor, manager, customer, team, account, deliver, django_capture_on_commit_callbacks
+    client,
+    stripe_server,
+    advisor,
+    manager,
+    customer,
+    team,
+    account,
+    deliver,
+    django_capture_on_commit_callbacks,
 ):
     from tests.payments.test_pay_page import send_request
 
@@ -146,7 +173,11 @@ def test_save_this_card_while_paying_a_request(
     deliver()
     card = SavedCard.objects.get(customer=customer)
     consent = card.consents.get()
-    assert consent.source == "payment" and consent.payment_request == request and consent.ip_address == "198.51.100.7"
+    assert (
+        consent.source == "payment"
+        and consent.payment_request == request
+        and consent.ip_address == "198.51.100.7"
+    )
     assert Payment.objects.get(payment_request=request).method == "card"
 
 
@@ -170,7 +201,11 @@ def test_card_events_update_and_detach_and_staff_remove(
     assert client.post(f"/cards/{second.pk}/remove/").status_code == 302
     second.refresh_from_db()
     assert second.status == "removed"
-    listed = stripe_server.api("GET", f"/v1/customers/{second.stripe_customer.stripe_customer_id}/payment_methods", account=account.stripe_id)
+    listed = stripe_server.api(
+        "GET",
+        f"/v1/customers/{second.stripe_customer.stripe_customer_id}/payment_methods",
+        account=account.stripe_id,
+    )
     assert listed[2]["data"] == []
 
 
@@ -182,7 +217,9 @@ def test_who_may_charge_and_another_organizations_card_is_404(
     card = SavedCard.objects.get(customer=customer)
     client.force_login(advisor)
     assert client.get(f"/cards/customers/{customer.pk}/charge/").status_code == 403
-    CardSettings.objects.update_or_create(organization=customer.organization, defaults={"advisors_may_charge": True})
+    CardSettings.objects.update_or_create(
+        organization=customer.organization, defaults={"advisors_may_charge": True}
+    )
     assert client.get(f"/cards/customers/{customer.pk}/charge/").status_code == 200
     other = OrganizationFactory()
     intruder = UserFactory(organization=other, role="admin")
