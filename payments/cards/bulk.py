@@ -59,11 +59,11 @@ def bulk_rows_from_csv(*, text: str) -> list[tuple[int, int]]:
         if number == 1 and not line[0].strip().isdigit():
             continue  # header
         if len(line) < 2 or not line[0].strip().isdigit():
-            raise _fail("csv", f"Line {number}: expected customer_id,amount.")
+            raise _fail("csv_file", f"Line {number}: expected customer_id,amount.")
         try:
             amount = parse_major(line[1].strip())
         except ValueError:
-            raise _fail("csv", f"Line {number}: {line[1].strip()!r} is not an amount.")
+            raise _fail("csv_file", f"Line {number}: {line[1].strip()!r} is not an amount.")
         rows.append((int(line[0]), amount))
     return rows
 
