@@ -4,4 +4,5 @@ from django.urls import include, path
 
 urlpatterns = [
     path("", include("payments.requests.api_urls")),
+    path("", include("payments.cards.api_urls")),
 ]

@@ -247,18 +247,23 @@ def _charge_finish(
     advice_code: str = "",
     message: str = "",
 ) -> CardCharge:
+    fields = {
+        "status": status,
+        "stripe_payment_intent_id": payment_intent_id or charge.stripe_payment_intent_id,
+        "failure_code": failure_code[:60],
+        "decline_code": decline_code[:60],
+        "advice_code": advice_code[:60],
+        "failure_message": message[:300],
+        "updated_at": timezone.now(),
+    }
     with transaction.atomic():
-        updated = CardCharge.objects.filter(pk=charge.pk, status=CardCharge.Status.SENDING).update(
-            status=status,
-            stripe_payment_intent_id=payment_intent_id or charge.stripe_payment_intent_id,
-            failure_code=failure_code[:60],
-            decline_code=decline_code[:60],
-            advice_code=advice_code[:60],
-            failure_message=message[:300],
-            updated_at=timezone.now(),
-        )
-        charge.refresh_from_db()
-        if updated and charge.installment_id:
+        updated = CardCharge.objects.filter(pk=charge.pk, status=CardCharge.Status.SENDING).update(**fields)
+        if not updated:  # another runner finished it first: theirs is the outcome
+            charge.refresh_from_db()
+            return charge
+        for name, value in fields.items():
+            setattr(charge, name, value)
+        if charge.installment_id:
             from payments.cards.plans import installment_charge_finished  # noqa: PLC0415 - plans import charges
 
             installment_charge_finished(charge=charge)

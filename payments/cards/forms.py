@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import AmountField
+from payments.models import CardSettings
 
 
 class CardChargeForm(forms.Form):
@@ -57,3 +58,23 @@ class BulkChargeForm(forms.Form):
     def __init__(self, *args, teams=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["team"].choices = [(t.pk, t.name) for t in teams]
+
+
+class CardSettingsForm(forms.ModelForm):
+    class Meta:
+        model = CardSettings
+        fields = ["advisors_may_charge", "retry_days"]
+        labels = {
+            "advisors_may_charge": _("Advisors may charge saved cards"),
+            "retry_days": _("Retry a soft decline after (days, comma-separated)"),
+        }
+
+    def clean_retry_days(self):
+        value = self.cleaned_data["retry_days"].strip()
+        parts = [p.strip() for p in value.split(",") if p.strip()]
+        if len(parts) > 6 or any(not p.isdigit() or not 0 < int(p) <= 60 for p in parts):
+            raise forms.ValidationError(_("Give up to 6 numbers of days between 1 and 60, e.g. 1,3,7."))
+        days = [int(p) for p in parts]
+        if days != sorted(set(days)):
+            raise forms.ValidationError(_("Give the days in increasing order, e.g. 1,3,7."))
+        return ",".join(parts)

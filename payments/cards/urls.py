@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:card_id>/remove/", views.saved_card_remove, name="remove"),
     path("charges/<int:charge_id>/", views.card_charge_detail, name="charge-detail"),
     path("plans/<int:plan_id>/", views.plan_detail, name="plan-detail"),
+    path("settings/", views.card_settings, name="settings"),
     path("bulk/new/", views.bulk_new, name="bulk-new"),
     path("bulk/<int:run_id>/", views.bulk_detail, name="bulk-detail"),
     path("bulk/<int:run_id>/progress/", views.bulk_progress, name="bulk-progress"),

@@ -345,3 +345,20 @@ def save_card_return(request, token: str):
         "payments/cards/save_card.html",
         {"card_request": card_request, "org": card_request.organization, "returned": True},
     )
+
+
+# --- Admin tab: saved-card settings ----------------------------------------------------------------
+@login_required
+def card_settings(request):
+    from payments.cards.forms import CardSettingsForm  # noqa: PLC0415
+    from payments.cards.retries import card_settings_get  # noqa: PLC0415
+
+    if not permissions.can_manage_card_settings(request.user):
+        raise PermissionDenied
+    current = card_settings_get(organization_id=request.user.organization_id)
+    form = CardSettingsForm(request.POST or None, instance=current)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Saved-card settings saved.")
+        return redirect("cards:settings")
+    return render(request, "payments/cards/settings.html", {"form": form})

@@ -229,3 +229,18 @@ def test_who_may_charge_and_another_organizations_card_is_404(
     stranger = CustomerFactory(organization=other)
     client.force_login(manager)
     assert client.post(f"/cards/customers/{stranger.pk}/request/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_card_settings_page_admin_only(client, admin_user, manager, org):
+    client.force_login(manager)
+    assert client.get("/cards/settings/").status_code == 403
+    client.force_login(admin_user)
+    assert client.get("/cards/settings/").status_code == 200
+    bad = client.post("/cards/settings/", {"retry_days": "7,3"})
+    assert bad.status_code == 200 and "increasing order" in bad.content.decode()
+    assert (
+        client.post("/cards/settings/", {"advisors_may_charge": "on", "retry_days": "2,5"}).status_code == 302
+    )
+    settings_row = CardSettings.objects.get(organization=org)
+    assert settings_row.advisors_may_charge and settings_row.retry_schedule() == [2, 5]
