@@ -12,7 +12,7 @@ from payments.cards import plans
 from payments.models import CardCharge, SavedCard
 from tests.factories import CustomerFactory, OrganizationFactory, UserFactory
 from tests.payments.cards.test_card_flows import save_card_from_link
-from tests.payments.openapi_check import assert_matches_schema
+from tests.payments.requests.openapi_check import assert_matches_schema
 
 
 @pytest.fixture

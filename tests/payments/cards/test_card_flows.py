@@ -159,7 +159,7 @@ def test_save_this_card_while_paying_a_request(
     deliver,
     django_capture_on_commit_callbacks,
 ):
-    from tests.payments.test_pay_page import send_request
+    from tests.payments.checkout.test_pay_page import send_request
 
     with django_capture_on_commit_callbacks(execute=True):
         request = send_request(client, advisor, customer, team)
