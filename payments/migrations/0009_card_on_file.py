@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('customers', '0002_initial'),
         ('organizations', '0002_initial'),
-        ('payments', '0007_refund_payout'),
+        ('payments', '0008_stripe_account_events_synced_until'),
         ('teams', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
