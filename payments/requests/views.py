@@ -170,7 +170,9 @@ def payment_request_list(request):
 def payment_request_detail(request, pk: int):
     payment_request = selectors.payment_request_detail(user=request.user, pk=pk)
     expiry.payment_request_expire_if_due(payment_request_id=payment_request.pk)
-    payment_request.refresh_from_db(fields=["status", "expired_at"])
+    # Everything a payment changes, read together (a payment landing between the two reads showed
+    # "Paid" with "$0.00 of $125.50", and a paid page stops updating itself).
+    payment_request.refresh_from_db(fields=["status", "expired_at", "amount_paid_minor", "paid_at"])
     return render(
         request,
         "payments/requests/detail.html",
