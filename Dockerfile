@@ -14,8 +14,8 @@ COPY pyproject.toml ./
 RUN pip install .
 
 COPY . .
-RUN DJANGO_SECRET_KEY=collectstatic-only python manage.py collectstatic --noinput \
-    && DJANGO_SECRET_KEY=build-only python manage.py compilemessages_babel -v 0 \
+RUN DJANGO_SECRET_KEY=collectstatic-only DJANGO_DEVELOPMENT=1 python manage.py collectstatic --noinput \
+    && DJANGO_SECRET_KEY=build-only DJANGO_DEVELOPMENT=1 python manage.py compilemessages_babel -v 0 \
     && useradd --create-home --uid 10001 textpay \
     && mkdir -p /app/var \
     && chown -R textpay /app/var

@@ -1,14 +1,18 @@
 """Settings, read from the environment (see README and .env.example).
 
-Production values that must be set have no default: with DJANGO_DEBUG off a missing
-DJANGO_SECRET_KEY stops the process at start-up. Each integration falls back to its
-development backend only when it is not configured (Twilio -> outbox, SMTP -> outbox,
-Stripe -> the local sandbox, Redis -> a filesystem broker).
+Production values that must be set have no default: outside development (DJANGO_DEBUG=1, or
+DJANGO_DEVELOPMENT=1 for tests and local stacks without DEBUG) a missing DJANGO_SECRET_KEY or
+STRIPE_SECRET_KEY, or a webhook secret that is empty or equal to the emulator's public one, stops
+the process at start-up with a message saying what to set. Twilio and SMTP fall back to the
+outbox when not configured; the Stripe emulator (/sandbox/stripe/) exists only in development.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(environ.Env().str("VAR_DIR", default=str(BASE_DIR / "var")))
@@ -19,6 +23,9 @@ if env_file.exists():
     environ.Env.read_env(str(env_file))
 
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
+# Development: DEBUG, or DJANGO_DEVELOPMENT=1 (the test suite, a local stack without DEBUG). It allows
+# the Stripe emulator and a missing Stripe key; production settings refuse it (see the checks below).
+DEVELOPMENT = DEBUG or env.bool("DJANGO_DEVELOPMENT", default=False)
 SECRET_KEY = (
     env.str("DJANGO_SECRET_KEY")
     if not DEBUG
@@ -42,6 +49,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "phonenumber_field",
+    "axes",
     "core",
     "organizations",
     "teams",
@@ -60,7 +68,9 @@ MIDDLEWARE = [
     "core.middleware.LanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "core.middleware.ContentSecurityPolicyMiddleware",
     "core.middleware.ApplicationErrorMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a locked-out login into the "too many attempts" page
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -97,7 +107,10 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "organizations.User"
-AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out account or address
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -144,6 +157,69 @@ MEDIA_ROOT = VAR_DIR / "media"
 SESSION_COOKIE_SECURE = env.bool("DJANGO_SECURE_COOKIES", default=not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# HTTPS only (behind the HTTPS proxy, which sets X-Forwarded-Proto). On by default outside development.
+SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=not DEVELOPMENT)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # the proxy's / orchestrator's health check speaks plain HTTP
+SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=0 if DEVELOPMENT else 31_536_000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = env.bool("DJANGO_SECURE_HSTS_PRELOAD", default=True)
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# Number of proxies in front of the app that append to X-Forwarded-For (the client address used by the
+# login lockout and the rate limits). 0 = use the connection's address.
+TRUSTED_PROXY_COUNT = env.int("DJANGO_TRUSTED_PROXY_COUNT", default=0)
+
+# --- Content-Security-Policy (django-csp 4): only our own scripts, styles and images. Forms may also
+# lead to Stripe's hosted pages (Checkout, Connect onboarding, the Express dashboard), which are
+# reached by a redirect after a POST; core.middleware adds STRIPE_API_BASE's origin when it is set.
+STRIPE_HOSTED_ORIGINS = ["https://checkout.stripe.com", "https://connect.stripe.com"]
+CONTENT_SECURITY_POLICY = {
+    "EXCLUDE_URL_PREFIXES": ["/sandbox/"],  # the development Stripe emulator stands in for Stripe's own site
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "form-action": [SELF, *STRIPE_HOSTED_ORIGINS],
+        "frame-ancestors": [NONE],
+        "frame-src": [NONE],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+    },
+}
+
+# --- Caches: the login lockout counters live in the database (django-axes); the rate limits
+# (password reset, pay links, the API) in this cache. Several web processes need a shared one:
+# CACHE_URL=redis://host:6379/1. Default: Redis when the broker is Redis, else in-process memory.
+_default_cache = env.str("CELERY_BROKER_URL", default="")
+CACHES = {
+    "default": env.cache_url(
+        "CACHE_URL",
+        default=_default_cache if _default_cache.startswith("redis") else "locmemcache://",
+    )
+}
+CACHES["default"].setdefault("KEY_PREFIX", "textpay")
+
+# --- Login lockout (django-axes): 10 wrong passwords for one account, or from one address, lock
+# further logins for that account or address for 15 minutes (the right password included).
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=10)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # each one alone locks
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "organizations.views_auth.login_locked_out"
+AXES_CLIENT_IP_CALLABLE = "core.throttle.axes_client_ip"
+AXES_USERNAME_CALLABLE = "core.throttle.axes_username"
+AXES_ENABLE_ACCESS_LOG = False  # only failed attempts are stored
+AXES_VERBOSE = False
+
+# --- Rate limits (core/throttle.py): "<count>/<seconds>".
+PASSWORD_RESET_RATE_PER_EMAIL = env.str("PASSWORD_RESET_RATE_PER_EMAIL", default="3/3600")
+PASSWORD_RESET_RATE_PER_IP = env.str("PASSWORD_RESET_RATE_PER_IP", default="10/3600")
+PAY_LINK_UNKNOWN_RATE_PER_IP = env.str("PAY_LINK_UNKNOWN_RATE_PER_IP", default="20/3600")
+API_RATE_PER_TOKEN = env.str("API_RATE_PER_TOKEN", default="120/min")
 
 PHONENUMBER_DEFAULT_REGION = "US"
 PHONENUMBER_DB_FORMAT = "E164"
@@ -180,10 +256,13 @@ STRIPE_RETRY_BACKOFF_SECONDS = (0.5, 1.0, 2.0)
 # (100 read requests/s in live mode), shared by every worker through a Redis token bucket.
 STRIPE_SYNC_ACCOUNTS_PER_RUN = env.int("STRIPE_SYNC_ACCOUNTS_PER_RUN", default=2000)
 STRIPE_SYNC_CALLS_PER_SECOND = env.float("STRIPE_SYNC_CALLS_PER_SECOND", default=5.0)
-# The emulator (stripe_sandbox) is mounted at /sandbox/stripe/ only in development: with DEBUG, or when no
-# real key is configured. Decided once at start-up; production (DEBUG off, a real key) never mounts it.
-STRIPE_SANDBOX_MOUNTED = DEBUG or not STRIPE_SECRET_KEY
 STRIPE_SANDBOX_STATE_FILE = env.str("STRIPE_SANDBOX_STATE_FILE", default=str(VAR_DIR / "stripe-sandbox.json"))
+# The emulator's webhook secrets are public (in our source): a webhook signed with one of them proves nothing.
+# (payments.gateway.consts.SANDBOX_WEBHOOK_SECRET and the emulator's own defaults; a test keeps them in step.)
+STRIPE_EMULATOR_WEBHOOK_SECRETS = frozenset({"whsec_sandbox", "whsec_emulator", "whsec_emulator_connect"})
+# The emulator (stripe_sandbox) is mounted at /sandbox/stripe/ only in development (DEBUG or
+# DJANGO_DEVELOPMENT=1); production refuses to start without a real key (see the checks at the end).
+STRIPE_SANDBOX_ENABLED = DEVELOPMENT
 
 # --- Saved cards: off-session charges (bulk runs, installments, retries) share ONE token bucket across every
 # worker (core/rate_limit.py, on Redis): ~10/s by default leaves Stripe's 100/s (25/s in test mode) to live
@@ -200,17 +279,13 @@ PLATFORM_FEE_FIXED_MINOR = env.int("PLATFORM_FEE_FIXED_MINOR", default=30)  # $0
 PAYMENT_REQUEST_LIFETIME_HOURS = 24
 DEFAULT_MAX_PAYMENT_MINOR = 5_000_000  # 50,000.00
 
-# --- Celery: Redis when CELERY_BROKER_URL is set; a filesystem broker under var/ otherwise (make run).
-CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")
-if CELERY_BROKER_URL == "filesystem://":
-    _broker_dir = VAR_DIR / "broker"
-    CELERY_BROKER_TRANSPORT_OPTIONS = {
-        "data_folder_in": str(_broker_dir / "queue"),
-        "data_folder_out": str(_broker_dir / "queue"),
-        "processed_folder": str(_broker_dir / "processed"),
-        "control_folder": str(_broker_dir / "control"),
-        "store_processed": False,
-    }
+# --- Celery: Redis when CELERY_BROKER_URL is set; otherwise (make run) kombu's SQLAlchemy transport on a
+# SQLite file under var/: each message is written in one transaction, so an unclean stop (SIGKILL, power
+# loss) can't leave a half-written message behind for the worker to choke on at the next start.
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="") or f"sqla+sqlite:///{VAR_DIR / 'celery-broker.sqlite3'}"
+if CELERY_BROKER_URL.startswith("sqla+sqlite"):
+    # passed to sqlalchemy.create_engine: wait for the web process's writes instead of "database is locked"
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"connect_args": {"timeout": 30}}
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 # Queues by kind (webhooks, money, messages, reports, bulk): config.celery routes each task by name.
 # The prefix lets several deployments (or test runs) share one Redis without taking each other's tasks.
@@ -238,6 +313,13 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "core.api.exception_handler",
+    "DEFAULT_PARSER_CLASSES": [
+        "core.api.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    "DEFAULT_THROTTLE_CLASSES": ["core.throttle.ApiTokenRateThrottle"],
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT or None,
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
     "PAGE_SIZE": 50,
 }
@@ -258,5 +340,41 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {"django.db.backends": {"level": "INFO"}, "axes": {"level": "WARNING"}},
 }
+
+
+# --- Start-up checks: production never runs on the emulator or with a forgeable webhook secret.
+_LIVE_KEY_PREFIXES = ("sk_live_", "rk_live_")
+
+
+def _production_errors() -> list[str]:
+    errors = []
+    if not STRIPE_SECRET_KEY:
+        errors.append(
+            "STRIPE_SECRET_KEY is not set: set it to the platform account's secret key (sk_live_... or "
+            "sk_test_...). The local Stripe sandbox runs only in development (DJANGO_DEBUG=1)."
+        )
+    for name, value in (
+        ("STRIPE_WEBHOOK_SECRET", STRIPE_WEBHOOK_SECRET),
+        ("STRIPE_CONNECT_WEBHOOK_SECRET", STRIPE_CONNECT_WEBHOOK_SECRET),
+    ):
+        if not value:
+            errors.append(f"{name} is not set: set it to the signing secret (whsec_...) of its endpoint.")
+        elif value in STRIPE_EMULATOR_WEBHOOK_SECRETS:
+            errors.append(
+                f"{name} is the Stripe emulator's public secret: set it to the signing secret of the "
+                "endpoint in your Stripe dashboard."
+            )
+    return errors
+
+
+if env.bool("DJANGO_DEVELOPMENT", default=False) and (
+    STRIPE_SECRET_KEY.startswith(_LIVE_KEY_PREFIXES) or SECURE_SSL_REDIRECT or SECURE_HSTS_SECONDS
+):
+    raise ImproperlyConfigured(
+        "DJANGO_DEVELOPMENT=1 is for tests and local stacks only; it cannot be combined with a live Stripe "
+        "key or the HTTPS settings (DJANGO_SECURE_SSL_REDIRECT, DJANGO_SECURE_HSTS_SECONDS). Unset it."
+    )
+if not DEVELOPMENT and _production_errors():
+    raise ImproperlyConfigured("\n".join(["TextPay cannot start in production:", *_production_errors()]))

@@ -1,6 +1,6 @@
 """Development only: mounts the Stripe emulator (the top-level `stripe_sandbox` package) at
-/sandbox/stripe/ for `make run`. config/urls.py includes it only when STRIPE_SANDBOX_MOUNTED
-(DEBUG, or no STRIPE_SECRET_KEY at start-up), and every request answers 404 while a real key is set.
+/sandbox/stripe/ for `make run`. config/urls.py includes it only when STRIPE_SANDBOX_ENABLED
+(development: DEBUG or DJANGO_DEVELOPMENT=1), and every request answers 404 while a real key is set.
 
 The emulator never imports product code and product code never imports the emulator: this adapter
 is the one place that joins them, reading the sandbox keys from `payments.gateway.consts` so they are

@@ -31,9 +31,14 @@ urlpatterns = [
     path("django-admin/", admin.site.urls),
 ]
 
-# The Stripe emulator, development only: never mounted in production (DEBUG off with a real key).
-if settings.STRIPE_SANDBOX_MOUNTED:
+# The Stripe emulator: development only (settings.STRIPE_SANDBOX_ENABLED), never in production.
+if settings.STRIPE_SANDBOX_ENABLED:
     urlpatterns.append(path("sandbox/stripe/", include("config.stripe_sandbox_mount")))
 
 if settings.DEBUG or settings.DEV_OUTBOX_ENABLED:
     urlpatterns.append(path("dev/", include("notifications.urls_dev")))
+
+handler400 = "core.views.bad_request"
+handler403 = "core.views.permission_denied"
+handler404 = "core.views.page_not_found"
+handler500 = "core.views.server_error"

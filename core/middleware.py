@@ -1,3 +1,7 @@
+from urllib.parse import urlsplit
+
+from csp.middleware import CSPMiddleware, PolicyParts
+from django.conf import settings
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect
@@ -51,3 +55,18 @@ class ApplicationErrorMiddleware:
             return redirect(request.headers["Referer"])
         html = render_to_string("error.html", {"error": exception}, request=request)
         return HttpResponse(html, status=exception.status_code)
+
+
+class ContentSecurityPolicyMiddleware(CSPMiddleware):
+    """django-csp's policy (settings.CONTENT_SECURITY_POLICY), with the origin of STRIPE_API_BASE added
+    to form-action when it points at another host (the tests' Stripe emulator): a form that leads to
+    Stripe's hosted pages (Checkout, onboarding) is followed by a redirect there."""
+
+    def get_policy_parts(self, request, response, report_only=False) -> PolicyParts:
+        parts = super().get_policy_parts(request, response, report_only)
+        base = urlsplit(settings.STRIPE_API_BASE or "")
+        if base.scheme and base.netloc:
+            update = dict(parts.update or {})
+            update["form-action"] = [*update.get("form-action", []), f"{base.scheme}://{base.netloc}"]
+            parts.update = update
+        return parts

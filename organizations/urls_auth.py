@@ -3,8 +3,8 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from organizations import views
-from organizations.forms import EmailLoginForm, QueuedPasswordResetForm
+from organizations import views, views_auth
+from organizations.forms import EmailLoginForm
 
 urlpatterns = [
     path(
@@ -16,7 +16,7 @@ urlpatterns = [
     path("language/", views.language_set, name="language-set"),
     path(
         "password-reset/",
-        auth_views.PasswordResetView.as_view(form_class=QueuedPasswordResetForm),
+        views_auth.RateLimitedPasswordResetView.as_view(),
         name="password_reset",
     ),
     path("password-reset/sent/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),

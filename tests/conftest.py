@@ -62,6 +62,16 @@ def customer(org):
 
 
 @pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    """Rate-limit counters (core/throttle.py, DRF) start at zero in each test (CACHE_URL=locmemcache://)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _static_files_without_manifest(settings):
     """Pages render in tests without `collectstatic` (with DJANGO_DEBUG=0 the settings pick the
     manifest storage, which needs it)."""

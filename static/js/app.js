@@ -115,3 +115,21 @@ document.addEventListener("change", function (event) {
   document.addEventListener("DOMContentLoaded", apply);
   document.addEventListener("htmx:afterSwap", apply);
 })();
+
+/* Without inline handlers (the Content-Security-Policy allows only our own scripts): confirm before a
+ * destructive form is sent (data-confirm), go back (data-back), submit a select on change (data-autosubmit). */
+document.addEventListener("submit", function (event) {
+  var form = event.target.closest && event.target.closest("form[data-confirm]");
+  if (form && !window.confirm(form.getAttribute("data-confirm"))) event.preventDefault();
+});
+document.addEventListener("click", function (event) {
+  var back = event.target.closest && event.target.closest("a[data-back]");
+  if (back && window.history.length > 1) {
+    event.preventDefault();
+    window.history.back();
+  }
+});
+document.addEventListener("change", function (event) {
+  var select = event.target.closest && event.target.closest("select[data-autosubmit]");
+  if (select && select.form) select.form.submit();
+});
