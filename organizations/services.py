@@ -189,8 +189,10 @@ def invitation_create(
         errors["name"] = ["Enter the person's name."]
     if not email:
         errors["email"] = ["Enter an email address."]
-    elif User.objects.filter(email__iexact=email).exists():
-        errors["email"] = ["Someone with this email already has an account."]
+    elif User.objects.filter(email__iexact=email, organization=organization).exists():
+        errors["email"] = ["Someone at your dealership already logs in with this email."]
+    # An email used at another dealership is invited like any other: saying so would tell this
+    # dealership who works elsewhere. invitation_send tells the address's owner instead.
     elif Invitation.objects.filter(
         organization=organization, email__iexact=email, status=Invitation.Status.PENDING
     ).exists():
@@ -248,6 +250,20 @@ def invitation_send(*, invitation_id: int) -> Invitation | None:
     }
     # In the dealership's language: the invitee has no profile language yet.
     with translation.override(i18n.organization_language(organization)):
+        if User.objects.filter(email__iexact=invitation.email).exists():
+            # The address already has an account (at another dealership): only its owner is told, by
+            # email, without a registration link; the Manage tab shows the invitation as sent either way.
+            email_send(
+                organization=organization,
+                to=invitation.email,
+                subject=_("You're invited to %(dealership)s on TextPay") % {"dealership": organization.name},
+                body=render_to_string("organizations/messages/invitation_email_account_exists.txt", context),
+                purpose="invitation",
+                invitation=invitation,
+            )
+            invitation.sent_at = timezone.now()
+            invitation.save(update_fields=["sent_at"])
+            return invitation
         if invitation.phone:
             sms_send(
                 organization=organization,
@@ -310,7 +326,9 @@ def invitation_accept(*, token: str, password: str) -> User:
     if invitation.expires_at <= timezone.now():
         raise ApplicationError("This invitation link has expired. Ask your Admin to re-send it.")
     if User.objects.filter(email__iexact=invitation.email).exists():
-        raise ApplicationError("An account with this email already exists. Log in instead.")
+        raise ApplicationError(
+            "This invitation can't create an account. Check the email we sent to the invited address."
+        )
     user = User(
         email=invitation.email.lower(),
         name=invitation.name,

@@ -1,8 +1,13 @@
 """The customer's pages: the hosted pay page, the return from Stripe Checkout, the receipt.
-Public (the unguessable token is the key); no card data ever reaches these views."""
+Public (the unguessable token is the key); no card data ever reaches these views. An address that
+tries too many unknown tokens (PAY_LINK_UNKNOWN_RATE_PER_IP) is answered 429 for a while, for any
+token, so the links can't be guessed by enumeration."""
 
 from __future__ import annotations
 
+from functools import wraps
+
+from django.conf import settings
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
@@ -11,6 +16,7 @@ from django.views.decorators.http import require_POST
 from core import i18n
 from core.errors import ApplicationError, NotFound
 from core.money import minor_to_major_text
+from core.throttle import client_ip, rate_limit_check, rate_limit_hit, retry_after_text
 from payments.accounts.selectors import stripe_account_can_take_payments, stripe_account_customer_label
 from payments.cards.consent import consent_text
 from payments.cards.services import consent_record
@@ -28,11 +34,15 @@ from payments.requests.states import OPEN_STATUSES
 S = PaymentRequest.Status
 
 
+class UnknownPayLink(Http404):
+    """No payment request has this token (mistyped, cut short, or made up)."""
+
+
 def _get_or_404(token: str, request=None) -> PaymentRequest:
     try:
         payment_request = payment_request_get_by_token(token=token)
     except NotFound:
-        raise Http404("This payment link does not exist.")
+        raise UnknownPayLink("This payment link does not exist.")
     if request is not None:
         _activate_customer_language(request, payment_request)
     return payment_request
@@ -48,6 +58,33 @@ def _language_switch(payment_request: PaymentRequest) -> dict:
         "languages": i18n.language_choices(),
         "current_language": i18n.customer_language(payment_request.customer),
     }
+
+
+def _link_unknown_page(request, *, status: int, retry_after: int | None = None):
+    context = {"retry_text": retry_after_text(retry_after) if retry_after else ""}
+    response = render(request, "payments/pay/link_unknown.html", context, status=status)
+    if retry_after:
+        response["Retry-After"] = str(retry_after)
+    return response
+
+
+def pay_link_limited(view):
+    """Count unknown tokens per client address; over the limit, answer 429 for every token."""
+
+    @wraps(view)
+    def wrapper(request, token: str, *args, **kwargs):
+        address = client_ip(request)
+        rate = settings.PAY_LINK_UNKNOWN_RATE_PER_IP
+        limited = rate_limit_check(scope="pay-unknown", identity=address, rate=rate)
+        if limited:
+            return _link_unknown_page(request, status=429, retry_after=limited.retry_after_seconds)
+        try:
+            return view(request, token, *args, **kwargs)
+        except UnknownPayLink:
+            rate_limit_hit(scope="pay-unknown", identity=address, rate=rate)
+            return _link_unknown_page(request, status=404)
+
+    return wrapper
 
 
 def _render_pay_page(
@@ -87,17 +124,19 @@ def _render_pay_page(
 
 
 @never_cache
+@pay_link_limited
 def pay_page(request, token: str):
     try:
         payment_request = payment_request_open(token=token)
     except NotFound:
-        raise Http404("This payment link does not exist.")
+        raise UnknownPayLink("This payment link does not exist.")
     _activate_customer_language(request, payment_request)
     return _render_pay_page(request, payment_request)
 
 
 @never_cache
 @require_POST
+@pay_link_limited
 def pay_checkout(request, token: str):
     """The Pay button: create (or reuse) the Stripe Checkout Session and go there."""
     payment_request = _get_or_404(token, request)
@@ -127,6 +166,7 @@ def pay_checkout(request, token: str):
 
 
 @never_cache
+@pay_link_limited
 def pay_return(request, token: str):
     """Stripe's success URL: confirm with Stripe (never trust the URL) and show the result."""
     _get_or_404(token, request)
@@ -141,6 +181,7 @@ def pay_return(request, token: str):
 
 
 @never_cache
+@pay_link_limited
 def pay_receipt(request, token: str, payment_id: int):
     payment_request = _get_or_404(token, request)
     payment = (

@@ -6,7 +6,7 @@ Errors are always {"message": str, "extra": {...}}; field errors are in extra["f
 from __future__ import annotations
 
 from django.db import IntegrityError
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_serializer
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_serializer
 from rest_framework import serializers, status
 from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.response import Response
@@ -115,15 +115,28 @@ def _field_error(field: str, message: str) -> ApplicationError:
     return ApplicationError(message, extra={"fields": {field: [message]}})
 
 
+# Ids are PostgreSQL bigints: a larger number is a 400 naming the field, not an OverflowError.
+ID_LIMITS = {"min_value": 1, "max_value": 2**63 - 1}
+THROTTLED = OpenApiResponse(ErrorSerializer, description="Too many requests for this token: see Retry-After.")
+
+
 class PaymentRequestCreateApi(APIView):
     @extend_schema_serializer(component_name="PaymentRequestCreateInput")
     class InputSerializer(serializers.Serializer):
-        customer_id = serializers.IntegerField(required=False)
-        opportunity_id = serializers.IntegerField(required=False, allow_null=True)
+        customer_id = serializers.IntegerField(required=False, **ID_LIMITS)
+        opportunity_id = serializers.IntegerField(required=False, allow_null=True, **ID_LIMITS)
         team_id = serializers.IntegerField(
-            required=False, allow_null=True, help_text="Defaults to your only payment-enabled team"
+            required=False,
+            allow_null=True,
+            help_text="Defaults to your only payment-enabled team",
+            **ID_LIMITS,
         )
-        amount_minor = serializers.IntegerField(help_text="Integer minor units (cents): 12550 = $125.50")
+        amount_minor = serializers.IntegerField(
+            min_value=1,
+            max_value=2**63 - 1,
+            help_text="Integer minor units (cents): 12550 = $125.50",
+            error_messages={"min_value": "The amount must be greater than zero."},
+        )
         currency = serializers.CharField(
             required=False, help_text="USD or CAD: must be the organization's currency"
         )
@@ -143,11 +156,12 @@ class PaymentRequestCreateApi(APIView):
         parameters=[
             OpenApiParameter(
                 "Idempotency-Key",
-                str,
+                {"type": "string", "minLength": 1, "maxLength": 255, "pattern": r"^[!-~]+$"},
                 OpenApiParameter.HEADER,
-                required=False,
-                description="Retry-safe creation: the same key returns the same request; the same key with "
-                "a different body is refused with 409.",
+                required=True,
+                description="Required (1-255 characters, e.g. a UUID you store with your own record before "
+                "the call). Retry-safe creation: the same key returns the same request (200) and texts the "
+                "customer once; the same key with a different body is refused with 409. Without it: 400.",
             )
         ],
         responses={
@@ -155,16 +169,23 @@ class PaymentRequestCreateApi(APIView):
             200: PaymentRequestOutputSerializer,
             400: ErrorSerializer,
             409: ErrorSerializer,
+            429: THROTTLED,
         },
     )
     def post(self, request):
+        key = (request.headers.get("Idempotency-Key") or "").strip()
+        if not key:
+            raise _field_error(
+                "Idempotency-Key",
+                "The Idempotency-Key header is required: send a unique key per new request (e.g. a UUID) "
+                "and the same key when you retry, so a retry never texts the customer twice.",
+            )
+        if len(key) > 255:
+            raise _field_error("Idempotency-Key", "Idempotency-Key must be at most 255 characters.")
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         user = request.user
-        key = (request.headers.get("Idempotency-Key") or "").strip()
-        if len(key) > 255:
-            raise _field_error("Idempotency-Key", "Idempotency-Key must be at most 255 characters.")
 
         opportunity = None
         if data.get("opportunity_id"):
@@ -189,10 +210,9 @@ class PaymentRequestCreateApi(APIView):
             "channel": data["channel"],
             "allow_partial": data["allow_partial"],
         }
-        if key:
-            existing = self._existing(user=user, key=key, fields=fields)
-            if existing is not None:
-                return Response(_serialize(existing), status=status.HTTP_200_OK)
+        existing = self._existing(user=user, key=key, fields=fields)
+        if existing is not None:
+            return Response(_serialize(existing), status=status.HTTP_200_OK)
         try:
             created = payment_request_create(
                 user=user,
@@ -222,7 +242,7 @@ class PaymentRequestCreateApi(APIView):
                 raise ApplicationError(exc.message, extra={"fields": renamed})
             raise
         except IntegrityError:  # the same key at the same moment: the other request won
-            existing = self._existing(user=user, key=key, fields=fields) if key else None
+            existing = self._existing(user=user, key=key, fields=fields)
             if existing is None:
                 raise
             return Response(_serialize(existing), status=status.HTTP_200_OK)
@@ -276,18 +296,29 @@ class PaymentRequestListApi(APIView):
     @extend_schema_serializer(component_name="PaymentRequestListFilters")
     class FilterSerializer(serializers.Serializer):
         status = serializers.ChoiceField(
-            choices=[*PaymentRequest.Status.values, "open"], required=False, help_text="A status, or 'open'"
+            choices=[*PaymentRequest.Status.values, "open"],
+            required=False,
+            help_text="A status, or 'open'. Leave the parameter out for every status.",
         )
-        customer_id = serializers.IntegerField(required=False)
-        reference = serializers.CharField(required=False)
+        customer_id = serializers.IntegerField(required=False, **ID_LIMITS)
+        reference = serializers.CharField(required=False, max_length=64)
         mine = serializers.BooleanField(
             required=False, default=False, help_text="Only requests the token's user sent"
         )
 
+        def validate(self, attrs):
+            # A query string's empty value (`?status=`) would be read as "not given": refuse it.
+            for name in self.fields:
+                if name in self.initial_data and not str(self.initial_data.get(name, "")).strip():
+                    raise serializers.ValidationError(
+                        {name: [f"Give a value for {name}, or leave the parameter out."]}
+                    )
+            return attrs
+
     @extend_schema(
         operation_id="payment_requests_list",
         parameters=[FilterSerializer],
-        responses={200: PaymentRequestPageSerializer, 400: ErrorSerializer},
+        responses={200: PaymentRequestPageSerializer, 400: ErrorSerializer, 429: THROTTLED},
     )
     def get(self, request):
         filters = self.FilterSerializer(data=request.query_params)
@@ -310,7 +341,7 @@ class PaymentRequestListApi(APIView):
 class PaymentRequestDetailApi(APIView):
     @extend_schema(
         operation_id="payment_requests_retrieve",
-        responses={200: PaymentRequestOutputSerializer, 404: ErrorSerializer},
+        responses={200: PaymentRequestOutputSerializer, 404: ErrorSerializer, 429: THROTTLED},
     )
     def get(self, request, pk: int):
         payment_request = selectors.payment_request_get(user=request.user, pk=pk)
@@ -327,6 +358,7 @@ class PaymentRequestCancelApi(APIView):
             403: ErrorSerializer,
             404: ErrorSerializer,
             409: ErrorSerializer,
+            429: THROTTLED,
         },
     )
     def post(self, request, pk: int):
@@ -345,6 +377,7 @@ class PaymentRequestResendApi(APIView):
             400: ErrorSerializer,
             404: ErrorSerializer,
             409: ErrorSerializer,
+            429: THROTTLED,
         },
     )
     def post(self, request, pk: int):

@@ -156,10 +156,12 @@ def webhook_events_rerun(*, webhook_event_ids: list[int]) -> int:
     return len(ids)
 
 
-def webhook_events_requeue_stuck() -> int:
-    """Queue again the events stored but never processed (the broker was down when they arrived)
-    and those whose transient failures (Stripe unreachable) outlived the task's retries."""
-    cutoff = timezone.now() - timedelta(seconds=STUCK_AFTER_SECONDS)
+def webhook_events_requeue_stuck(*, older_than_seconds: int = STUCK_AFTER_SECONDS) -> int:
+    """Queue again the events stored but never processed (the broker was down when they arrived,
+    or the process died between storing and queueing) and those whose transient failures (Stripe
+    unreachable) outlived the task's retries. A worker starting calls it with 0: whatever was in
+    flight when the last one stopped is queued again (processing is idempotent)."""
+    cutoff = timezone.now() - timedelta(seconds=older_than_seconds)
     stuck = WebhookEvent.objects.filter(received_at__lt=cutoff).filter(
         models.Q(status=WebhookEvent.Status.PENDING)
         | models.Q(

@@ -27,3 +27,9 @@ def webhook_event_process_task(self, webhook_event_id: int, force: bool = False)
 @shared_task(name="payments.sync_missed_events", time_limit=600, soft_time_limit=540)
 def sync_missed_events_task() -> dict:
     return services.webhook_events_sync()
+
+
+@shared_task(name="payments.requeue_pending_webhook_events", time_limit=120, soft_time_limit=100)
+def requeue_pending_webhook_events_task() -> int:
+    """At worker start: queue again every event stored but not processed (none is lost in a crash)."""
+    return services.webhook_events_requeue_stuck(older_than_seconds=0)

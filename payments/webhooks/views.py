@@ -9,6 +9,10 @@ from payments.webhooks.pipeline import webhook_event_store
 
 
 def _receive(request, *, connect: bool):
+    try:  # Stripe sends UTF-8 JSON; anything else is refused before the signature check reads it
+        request.body.decode("utf-8")
+    except UnicodeDecodeError:
+        return HttpResponse("The payload is not UTF-8 JSON.", status=400, content_type="text/plain")
     try:
         event = gateway.webhook_event_verify(
             payload=request.body,

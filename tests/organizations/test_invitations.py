@@ -217,3 +217,41 @@ def test_invitation_sms_goes_through_twilio_when_configured(
     assert received.params["To"] == "+13125550142"
     assert Invitation.objects.get().token in received.params["Body"]
     assert sms.provider_id == received.sid
+
+
+def test_inviting_an_email_used_at_another_dealership_does_not_tell_this_dealership(
+    client, admin_user, other_org, django_capture_on_commit_callbacks
+):
+    """QA regression (issue 11, item 9): the Manage tab answered "Someone with this email already has
+    an account" for an address used at another dealership. Now the answer is the same as for any new
+    address; only the address's owner learns, by an email without a registration link."""
+    UserFactory(organization=other_org, email="taken@rival.example", name="Theo Taken")
+    client.force_login(admin_user)
+    fresh = invite(client, django_capture_on_commit_callbacks, email="fresh@example.com", name="Fay Fresh")
+    taken = invite(client, django_capture_on_commit_callbacks, email="Taken@Rival.example", name="Tom Taken")
+    assert fresh.status_code == taken.status_code == 302
+    assert fresh["Location"] == taken["Location"]
+    people = client.get(taken["Location"])
+    page = people.content.decode()
+    assert "Invitation sent to Tom Taken by SMS and email." in page
+    assert "already" not in page.lower() and "Rival" not in page
+    rows = {inv.email: inv for inv in Invitation.objects.all()}
+    assert rows["taken@rival.example"].sent_at and rows["fresh@example.com"].sent_at
+    notice = OutboundMessage.objects.get(to="taken@rival.example")
+    assert "already has a TextPay account" in notice.body and "not been told" in notice.body
+    assert not LINK.search(notice.body)
+    assert not OutboundMessage.objects.filter(channel="sms", invitation=rows["taken@rival.example"]).exists()
+    # the invitation can't be used to take over the address
+    client.post(
+        f"/accounts/register/{rows['taken@rival.example'].token}/",
+        {"password1": "a-Long-pass-4821", "password2": "a-Long-pass-4821"},
+    )
+    assert User.objects.filter(email="taken@rival.example").get().organization == other_org
+
+
+def test_inviting_a_colleague_of_this_dealership_again_says_so(
+    client, admin_user, django_capture_on_commit_callbacks
+):
+    client.force_login(admin_user)
+    response = invite(client, django_capture_on_commit_callbacks, email="ADMIN@smith.example")
+    assert "at your dealership" in response.context["form"].errors["email"][0]

@@ -46,7 +46,9 @@ def checked(response, status):
 
 @pytest.mark.django_db
 def test_create_retrieve_list(api, customer, advisor):
-    created = checked(api.post(URL + "create/", body(customer), format="json"), 201)
+    created = checked(
+        api.post(URL + "create/", body(customer), format="json", HTTP_IDEMPOTENCY_KEY="t-1"), 201
+    )
     assert created["status"] == "sent" and created["amount_minor"] == 12_550 and created["currency"] == "USD"
     assert created["pay_url"].endswith(f"/pay/{PaymentRequest.objects.get().token}/")
     assert created["created_by"] == advisor.name
@@ -89,7 +91,9 @@ def test_idempotency_key(api, customer):
     ],
 )
 def test_bad_input_is_400_naming_the_field(api, customer, changes, field, text):
-    error = checked(api.post(URL + "create/", body(customer, **changes), format="json"), 400)
+    error = checked(
+        api.post(URL + "create/", body(customer, **changes), format="json", HTTP_IDEMPOTENCY_KEY="t-2"), 400
+    )
     assert set(error) == {"message", "extra"}
     assert field in error["extra"]["fields"], error
     assert text in str(error["extra"]["fields"][field]) or text in error["message"]
@@ -99,7 +103,9 @@ def test_bad_input_is_400_naming_the_field(api, customer, changes, field, text):
 @pytest.mark.django_db
 def test_invalid_phone_and_email(api, org):
     bad = CustomerFactory(organization=org, phone="+1555", email="nope")
-    error = checked(api.post(URL + "create/", body(bad, channel="both"), format="json"), 400)
+    error = checked(
+        api.post(URL + "create/", body(bad, channel="both"), format="json", HTTP_IDEMPOTENCY_KEY="t-3"), 400
+    )
     assert {"phone", "email"} <= set(error["extra"]["fields"])
     assert not PaymentRequest.objects.exists()
 
@@ -112,12 +118,14 @@ def test_other_organizations_requests_are_404(api, advisor):
     checked(api.post(f"{URL}{foreign.pk}/cancel/"), 404)
     assert checked(api.get(URL), 200)["count"] == 0
     foreign_customer = CustomerFactory()
-    checked(api.post(URL + "create/", body(foreign_customer), format="json"), 400)
+    checked(api.post(URL + "create/", body(foreign_customer), format="json", HTTP_IDEMPOTENCY_KEY="t-4"), 400)
 
 
 @pytest.mark.django_db
 def test_cancel_then_resend(api, customer):
-    created = checked(api.post(URL + "create/", body(customer), format="json"), 201)
+    created = checked(
+        api.post(URL + "create/", body(customer), format="json", HTTP_IDEMPOTENCY_KEY="t-5"), 201
+    )
     cancelled = checked(api.post(f"{URL}{created['id']}/cancel/"), 200)
     assert cancelled["status"] == "cancelled" and cancelled["cancelled_at"]
     again = checked(api.post(f"{URL}{created['id']}/cancel/"), 409)
@@ -213,7 +221,9 @@ def test_overdue_request_reads_as_expired_and_can_be_resent(api, customer):
 
     from django.utils import timezone
 
-    created = checked(api.post(URL + "create/", body(customer), format="json"), 201)
+    created = checked(
+        api.post(URL + "create/", body(customer), format="json", HTTP_IDEMPOTENCY_KEY="t-6"), 201
+    )
     PaymentRequest.objects.filter(pk=created["id"]).update(expires_at=timezone.now() - timedelta(seconds=1))
     got = checked(api.get(f"{URL}{created['id']}/"), 200)
     assert got["status"] == "expired" and got["expired_at"]
