@@ -30,6 +30,7 @@ QUEUE_KINDS = ("webhooks", "money", "messages", "reports", "bulk")
 TASK_QUEUE_KIND = {
     # Stripe events: acknowledged by the web process, recorded here (payments, refunds, disputes).
     "payments.process_webhook_event": "webhooks",
+    "payments.requeue_pending_webhook_events": "webhooks",
     # Calls that move money or stop it from moving (a customer must not pay an expired request).
     "payments.refund_submit": "money",
     "payments.checkout_session_expire": "money",
@@ -102,3 +103,11 @@ app.conf.beat_schedule = {
     "payments.card-retries-due": {"task": "payments.card_retries_due", "schedule": crontab(minute="*/15")},
     "payments.bulk-charges-resume": {"task": "payments.bulk_charges_resume", "schedule": 60.0},
 }
+
+
+@signals.worker_ready.connect
+def requeue_pending_webhook_events(sender=None, **kwargs) -> None:
+    """A worker that starts queues again the Stripe events stored but not processed: after an
+    unclean stop, the event whose message was taken but not finished, or one stored just before the
+    web process died, is not left waiting for the 10-minute missed-event sync."""
+    sender.app.send_task("payments.requeue_pending_webhook_events")

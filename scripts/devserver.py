@@ -1,6 +1,6 @@
 #!/usr/bin/env python
 """`make run`: the Django development server plus a Celery worker with embedded beat, both as
-child processes, on SQLite and the filesystem broker under var/ (no PostgreSQL, no Redis).
+child processes, on SQLite and a SQLite-backed broker under var/ (no PostgreSQL, no Redis).
 
 Ctrl-C (or SIGTERM) is forwarded to both children; if one of them dies, the other is stopped too.
 """
@@ -33,11 +33,9 @@ def main() -> int:
     env = dict(os.environ)
     env.setdefault("DJANGO_DEBUG", "1")
     env.setdefault("SITE_URL", f"http://127.0.0.1:{args.port}")
-    env.setdefault("CELERY_BROKER_URL", "filesystem://")
     env["PYTHONUNBUFFERED"] = "1"
     var_dir = Path(env.get("VAR_DIR", ROOT / "var"))
-    for folder in (var_dir / "broker" / "queue", var_dir / "broker" / "processed"):
-        folder.mkdir(parents=True, exist_ok=True)
+    var_dir.mkdir(parents=True, exist_ok=True)
 
     python = sys.executable
     children: list[tuple[str, subprocess.Popen]] = []
