@@ -114,9 +114,8 @@ def test_the_emulator_is_not_mounted_in_production_and_is_in_development():
 
 
 def test_the_refused_secrets_are_the_emulators():
-    from payments.gateway.sandbox.core import EmulatorConfig
-
     from payments.gateway import consts
+    from stripe_sandbox import EmulatorConfig
 
     defaults = EmulatorConfig()
     assert {consts.SANDBOX_WEBHOOK_SECRET, defaults.webhook_secret, defaults.connect_webhook_secret} <= set(
