@@ -3,11 +3,22 @@
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404
-from rest_framework import exceptions, parsers, status
+from rest_framework import exceptions, parsers, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from core.errors import ApplicationError
+
+
+class AsciiIntegerField(serializers.IntegerField):
+    """DRF's IntegerField takes "١٢٣" (Python's int() reads any script's digits): only ASCII here."""
+
+    default_error_messages = {"ascii": "Use the digits 0-9 only."}
+
+    def to_internal_value(self, data):
+        if isinstance(data, str) and not data.isascii():
+            self.fail("ascii")
+        return super().to_internal_value(data)
 
 
 class JSONParser(parsers.JSONParser):

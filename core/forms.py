@@ -71,5 +71,5 @@ class AmountField(forms.CharField):
             return None
         try:
             return parse_major(value)
-        except ValueError as exc:
-            raise forms.ValidationError(str(exc))
+        except ValueError as exc:  # the message names the field: "Amount: "12,34" is ambiguous ..."
+            raise forms.ValidationError(f"{self.label}: {exc}" if self.label else str(exc))

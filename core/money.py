@@ -10,6 +10,8 @@ SUPPORTED_CURRENCIES = ("USD", "CAD")
 _SYMBOL = {"USD": "$", "CAD": "CA$"}
 # A plain decimal number typed by a person: ASCII digits, an optional sign and point.
 _PLAIN_AMOUNT = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)", re.ASCII)
+# The same with thousands separators: 1 to 3 digits, then groups of exactly three after each comma.
+_THOUSANDS_AMOUNT = re.compile(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d*)?", re.ASCII)
 _MAX_AMOUNT_CHARS = 40
 
 
@@ -57,10 +59,18 @@ def minor_to_major_text(amount: int) -> str:
 
 
 def parse_major(text: str | int | Decimal) -> int:
-    """'1,234.5' -> 123450 minor units. Raises ValueError on anything that isn't a plain amount
-    with at most two decimals: no exponents ("1e3"), no non-ASCII digits, nothing so long that
-    decimal arithmetic would overflow (which used to escape as InvalidOperation -> a 500)."""
-    raw = str(text).replace(",", "").replace("$", "").strip()
+    """'1,234.5' -> 123450 minor units. Raises ValueError, with a message a person can act on, on
+    anything that isn't a plain amount with at most two decimals.
+
+    A comma is only a thousands separator: each comma must be followed by exactly three digits and
+    the first group has one to three (`1,234.56`, `12,345`). Anything else with a comma (`12,34`,
+    `1,2345`) is refused, saying how it could be read: `12,34` is never $1,234.00. Only ASCII
+    digits; no exponents ("1e3"); nothing so long that decimal arithmetic would overflow."""
+    raw = str(text).replace("$", "").strip()
+    if "," in raw:
+        if not _THOUSANDS_AMOUNT.fullmatch(raw):
+            raise ValueError(_comma_message(raw))
+        raw = raw.replace(",", "")
     if not _PLAIN_AMOUNT.fullmatch(raw):
         raise ValueError("Enter an amount such as 125.50")
     if len(raw) > _MAX_AMOUNT_CHARS:
@@ -71,3 +81,20 @@ def parse_major(text: str | int | Decimal) -> int:
         if value != value.quantize(Decimal("0.01")):
             raise ValueError("Use at most two decimals")
         return int((value * 100).quantize(Decimal("1"), rounding=ROUND_HALF_UP))
+
+
+def _comma_message(raw: str) -> str:
+    shown = raw[:_MAX_AMOUNT_CHARS]
+    decimal_comma = re.fullmatch(r"([+-]?)(\d+),(\d{1,2})", raw, re.ASCII)
+    if decimal_comma:
+        sign, whole, cents = decimal_comma.groups()
+        as_decimal = f"{sign}{int(whole)}.{cents.ljust(2, '0')}"
+        as_thousands = f"{sign}{int(whole + cents):,}.00"
+        return (
+            f'"{shown}" is ambiguous: it could mean {as_decimal} or {as_thousands}. '
+            f"Use a point for cents ({as_decimal}); a comma only separates thousands (1,234.56)."
+        )
+    return (
+        f'"{shown}" is not an amount we can read: a comma only separates thousands, in groups of '
+        "three digits (1,234.56). Use a point for cents (12.34)."
+    )

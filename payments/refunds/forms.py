@@ -25,7 +25,7 @@ class RefundForm(forms.Form):
         try:
             amount = parse_major(raw)
         except ValueError as exc:
-            raise forms.ValidationError(str(exc))
+            raise forms.ValidationError(f"Refund amount: {exc}")
         if amount <= 0:
             raise forms.ValidationError("Enter an amount above zero.")
         if amount > self.refundable_minor:

@@ -12,6 +12,7 @@ from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.api import AsciiIntegerField
 from core.errors import ApplicationError, Conflict
 from customers.models import Customer, Opportunity
 from organizations.api_tokens import schema as api_schema  # noqa: F401  (registers the token auth scheme)
@@ -123,15 +124,15 @@ THROTTLED = OpenApiResponse(ErrorSerializer, description="Too many requests for 
 class PaymentRequestCreateApi(APIView):
     @extend_schema_serializer(component_name="PaymentRequestCreateInput")
     class InputSerializer(serializers.Serializer):
-        customer_id = serializers.IntegerField(required=False, **ID_LIMITS)
-        opportunity_id = serializers.IntegerField(required=False, allow_null=True, **ID_LIMITS)
-        team_id = serializers.IntegerField(
+        customer_id = AsciiIntegerField(required=False, **ID_LIMITS)
+        opportunity_id = AsciiIntegerField(required=False, allow_null=True, **ID_LIMITS)
+        team_id = AsciiIntegerField(
             required=False,
             allow_null=True,
             help_text="Defaults to your only payment-enabled team",
             **ID_LIMITS,
         )
-        amount_minor = serializers.IntegerField(
+        amount_minor = AsciiIntegerField(
             min_value=1,
             max_value=2**63 - 1,
             help_text="Integer minor units (cents): 12550 = $125.50",
@@ -300,7 +301,7 @@ class PaymentRequestListApi(APIView):
             required=False,
             help_text="A status, or 'open'. Leave the parameter out for every status.",
         )
-        customer_id = serializers.IntegerField(required=False, **ID_LIMITS)
+        customer_id = AsciiIntegerField(required=False, **ID_LIMITS)
         reference = serializers.CharField(required=False, max_length=64)
         mine = serializers.BooleanField(
             required=False, default=False, help_text="Only requests the token's user sent"

@@ -77,51 +77,72 @@ def payment_request_new(request):
             allow_partial=resend_of.allow_partial,
         )
     form = PaymentRequestForm(request.POST or None, teams=teams, customer=customer, initial=initial)
-    if request.method == "POST" and form.is_valid():
+    editing = "edit" in request.POST  # "Change" on the confirmation step: the form again, as typed
+    if request.method == "POST" and not editing and form.is_valid():
         data = form.cleaned_data
         key = f"web-{data['submission_key']}" if data.get("submission_key") else ""
         already = _already_sent(user=user, key=key)
         if already is not None:
             messages.info(request, f"This payment request was already sent to {customer.name}.")
             return redirect("payment-request-detail", pk=already.pk)
-        try:
-            if resend_of is not None:
-                payment_request = sending.payment_request_resend(
-                    payment_request_id=resend_of.pk,
-                    user=user,
-                    changes={
-                        "team": data["team"],
-                        "amount_minor": data["amount"],
-                        "description": data["description"],
-                        "reference": data["reference"],
-                        "channel": data["channel"],
-                        "allow_partial": data["allow_partial"],
-                    },
-                )
-            else:
-                payment_request = sending.payment_request_create(
-                    user=user,
-                    team=data["team"],
-                    customer=customer,
-                    opportunity=opportunity,
-                    amount_minor=data["amount"],
-                    description=data["description"],
-                    reference=data["reference"],
-                    channel=data["channel"],
-                    allow_partial=data["allow_partial"],
-                    api_idempotency_key=key,
-                )
-        except IntegrityError:  # the same form submitted twice at the same moment: the other won
-            already = _already_sent(user=user, key=key)
-            if already is None:
-                raise
-            messages.info(request, f"This payment request was already sent to {customer.name}.")
-            return redirect("payment-request-detail", pk=already.pk)
-        except ApplicationError as exc:
-            form_add_application_error(form, exc, field_map=FIELD_FOR_ERROR)
+        if resend_of is None and request.POST.get("confirm") != "yes":
+            # Step 2: the advisor checks the amount (large), the customer and the channel, then sends.
+            problems = sending.payment_request_validate(
+                user=user,
+                team=data["team"],
+                customer=customer,
+                opportunity=opportunity,
+                amount_minor=data["amount"],
+                currency=user.organization.currency,
+                description=data["description"],
+                reference=data["reference"],
+                channel=data["channel"],
+            )
+            if not problems:
+                context = {"form": form, "customer": customer, "opportunity": opportunity, "data": data}
+                return render(request, "payments/requests/confirm.html", context)
+            form_add_application_error(
+                form, ApplicationError("", extra={"fields": problems}), field_map=FIELD_FOR_ERROR
+            )
         else:
-            messages.success(request, f"Payment request sent to {customer.name}.")
-            return redirect("payment-request-detail", pk=payment_request.pk)
+            try:
+                if resend_of is not None:
+                    payment_request = sending.payment_request_resend(
+                        payment_request_id=resend_of.pk,
+                        user=user,
+                        changes={
+                            "team": data["team"],
+                            "amount_minor": data["amount"],
+                            "description": data["description"],
+                            "reference": data["reference"],
+                            "channel": data["channel"],
+                            "allow_partial": data["allow_partial"],
+                        },
+                    )
+                else:
+                    payment_request = sending.payment_request_create(
+                        user=user,
+                        team=data["team"],
+                        customer=customer,
+                        opportunity=opportunity,
+                        amount_minor=data["amount"],
+                        description=data["description"],
+                        reference=data["reference"],
+                        channel=data["channel"],
+                        allow_partial=data["allow_partial"],
+                        api_idempotency_key=key,
+                    )
+            except IntegrityError:  # the same form submitted twice at the same moment: the other won
+                already = _already_sent(user=user, key=key)
+                if already is None:
+                    raise
+                messages.info(request, f"This payment request was already sent to {customer.name}.")
+                return redirect("payment-request-detail", pk=already.pk)
+            except ApplicationError as exc:
+                form_add_application_error(form, exc, field_map=FIELD_FOR_ERROR)
+            else:
+                messages.success(request, f"Payment request sent to {customer.name}.")
+                return redirect("payment-request-detail", pk=payment_request.pk)
     return render(
         request,
         "payments/requests/new.html",
@@ -133,7 +154,7 @@ def payment_request_new(request):
             # Said before Send is pressed: which teams' requests couldn't be paid right now.
             "teams_not_ready": teams_without_ready_account(teams),
         },
-        status=400 if request.method == "POST" else 200,
+        status=400 if request.method == "POST" and not editing else 200,
     )
 
 

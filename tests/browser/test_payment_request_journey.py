@@ -60,6 +60,9 @@ def send_request(page, site, customer, reference):
     page.get_by_label("Reference number (invoice or contract)").fill(reference)
     page.get_by_label("SMS", exact=True).check()
     page.get_by_test_id("send").click()
+    page.get_by_test_id("request-confirm").wait_for()  # the confirmation step: Enter sends
+    assert page.get_by_test_id("confirm-amount").inner_text() == "$125.50"
+    page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r".*/requests/\d+/$"))
     assert "Payment request sent" in page.content()
     return PaymentRequest.objects.get(reference=reference)

@@ -49,9 +49,36 @@ def test_parse_major_still_takes_ordinary_amounts(text, minor):
 
 
 @pytest.mark.parametrize(
+    ("text", "minor"),
+    [("1,234.56", 123456), ("12,345", 1234500), ("1,234,567.89", 123456789), ("$1,000", 100000)],
+)
+def test_a_comma_separates_thousands_in_groups_of_three(text, minor):
+    assert parse_major(text) == minor
+
+
+@pytest.mark.parametrize(
     ("minor", "text"),
     [(12550, "125.50"), (5, "0.05"), (0, "0.00"), (-150, "-1.50"), (123456789, "1234567.89")],
 )
 def test_minor_to_major_text_is_the_inverse_of_parse_major(minor, text):
     assert minor_to_major_text(minor) == text
     assert parse_major(text) == minor
+
+
+@pytest.mark.parametrize(
+    ("text", "understood"),
+    [("12,34", ("12.34", "1,234.00")), ("49,95", ("49.95", "4,995.00")), ("5,5", ("5.50", "55.00"))],
+)
+def test_a_decimal_comma_is_refused_showing_both_readings(text, understood):
+    """QA regression (issue 11, item 1): "12,34" sent a request for $1,234.00."""
+    with pytest.raises(ValueError) as error:
+        parse_major(text)
+    message = str(error.value)
+    assert "ambiguous" in message and f'"{text}"' in message
+    assert all(reading in message for reading in understood)
+
+
+@pytest.mark.parametrize("text", ["1,2345", "1,23,456", ",5", "1,,234", "1234,567", "12,345,67"])
+def test_commas_not_in_groups_of_three_are_refused(text):
+    with pytest.raises(ValueError, match="comma only separates thousands"):
+        parse_major(text)

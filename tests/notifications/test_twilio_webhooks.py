@@ -135,6 +135,7 @@ def test_opted_out_customer_cannot_be_sent_an_sms_request(client, advisor, team,
     response = client.post(
         f"/requests/new/?customer={customer.pk}",
         {
+            "confirm": "yes",
             "customer": customer.pk,
             "team": team.pk,
             "amount": "10.00",
@@ -164,6 +165,7 @@ def test_request_sms_through_twilio_then_delivered_callback(
         response = client.post(
             f"/requests/new/?customer={customer.pk}",
             {
+                "confirm": "yes",
                 "customer": customer.pk,
                 "team": team.pk,
                 "amount": "10.00",

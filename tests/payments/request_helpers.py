@@ -46,6 +46,7 @@ def request_form(customer, team, **changes):
         "description": "Brake service",
         "reference": "RO-1001",
         "channel": "both",
+        "confirm": "yes",  # the confirmation step's answer (issue 11): send
     }
     data.update(changes)
     return data

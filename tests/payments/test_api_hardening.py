@@ -121,3 +121,16 @@ def test_each_token_is_rate_limited_with_429_and_retry_after(api, settings, admi
     other = APIClient()
     other.credentials(HTTP_AUTHORIZATION=f"Bearer {other_secret}")
     assert other.get(URL).status_code == 200
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("field", ["amount_minor", "customer_id"])
+def test_the_api_takes_ascii_digits_only(api, customer, field):
+    """QA regression (issue 11, item 1): the API took "١٢٣" as 123."""
+    value = "١٢٣٤٥" if field == "amount_minor" else "".join(chr(0x0660 + int(d)) for d in str(customer.pk))
+    response = api.post(
+        URL + "create/", body(customer, **{field: value}), format="json", HTTP_IDEMPOTENCY_KEY="ar"
+    )
+    data = error_of(response, 400)
+    assert data["extra"]["fields"][field] == ["Use the digits 0-9 only."]
+    assert PaymentRequest.objects.count() == 0

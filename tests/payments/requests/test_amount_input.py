@@ -16,6 +16,7 @@ def test_request_form_names_the_amount_and_keeps_it(client, advisor, team, custo
     response = client.post(
         f"/requests/new/?customer={customer.pk}",
         {
+            "confirm": "yes",
             "customer": customer.pk,
             "team": team.pk,
             "amount": amount,

@@ -22,6 +22,7 @@ def _form_data(html: str, customer, team) -> dict:
         "reference": "RO-2",
         "channel": "sms",
         "submission_key": key,
+        "confirm": "yes",
     }
 
 

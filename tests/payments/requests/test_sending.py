@@ -142,6 +142,7 @@ def test_an_error_on_the_hidden_team_field_is_shown(client, advisor, team, custo
     response = client.post(
         f"/requests/new/?customer={customer.pk}",
         {
+            "confirm": "yes",
             "customer": customer.pk,
             "team": team.pk,
             "amount": "125.50",
