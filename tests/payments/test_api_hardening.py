@@ -6,6 +6,7 @@ import pytest
 from payments.services.organization_settings import api_token_create
 from rest_framework.test import APIClient
 
+from organizations.api_tokens.services import api_token_create
 from payments.models import PaymentRequest
 from tests.factories import StripeAccountFactory
 from tests.payments.openapi_check import assert_matches_schema, openapi_schema

@@ -17,6 +17,7 @@ from hypothesis.strategies import just
 from payments.services.organization_settings import api_token_create
 from schemathesis import GenerationMode
 
+from organizations.api_tokens.services import api_token_create
 from tests.factories import CustomerFactory, OpportunityFactory, PaymentRequestFactory, StripeAccountFactory
 
 # Per operation: schema-valid requests, then requests that break the schema (which must be refused).
