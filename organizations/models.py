@@ -57,6 +57,9 @@ class Organization(models.Model):
     email_template = models.TextField(blank=True)
     reminders_enabled = models.BooleanField(default=True)
     reminder_hours_before_expiry = models.PositiveSmallIntegerField(default=4)
+    # Payment requests one customer may be sent (payments/requests/caps.py).
+    max_requests_per_customer_hour = models.PositiveSmallIntegerField(default=5)
+    max_requests_per_customer_day = models.PositiveSmallIntegerField(default=10)
 
     created_at = models.DateTimeField(auto_now_add=True)
 

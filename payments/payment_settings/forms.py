@@ -28,6 +28,16 @@ class PaymentSettingsForm(forms.Form):
     )
     reminders_enabled = forms.BooleanField(label="Send one reminder before the link expires", required=False)
     reminder_hours_before_expiry = forms.IntegerField(label="Hours before expiry", min_value=1, max_value=23)
+    max_requests_per_customer_hour = forms.IntegerField(
+        label="Payment requests to one customer per hour",
+        required=False,
+        min_value=1,
+        max_value=100,
+        help_text="A request beyond it is refused, with a message saying when the next one can go.",
+    )
+    max_requests_per_customer_day = forms.IntegerField(
+        label="Payment requests to one customer per day", required=False, min_value=1, max_value=500
+    )
     max_payment = AmountField(label="Largest payment per request")
 
     def _check_template(self, name):

@@ -21,6 +21,8 @@ def organization_payment_settings_update(
     reminders_enabled: bool,
     reminder_hours_before_expiry: int,
     max_payment_minor: int,
+    max_requests_per_customer_hour: int | None = None,
+    max_requests_per_customer_day: int | None = None,
 ) -> Organization:
     if not permissions.can_manage_organization(user):
         raise PermissionDenied("Only Admins change payment settings.")
@@ -43,8 +45,24 @@ def organization_payment_settings_update(
         errors["max_payment"] = [
             f"Choose a limit from {format_minor(50, organization.currency)} to {format_minor(platform_max, organization.currency)}."
         ]
+    hour = (
+        organization.max_requests_per_customer_hour
+        if max_requests_per_customer_hour is None
+        else int(max_requests_per_customer_hour)
+    )
+    day = (
+        organization.max_requests_per_customer_day
+        if max_requests_per_customer_day is None
+        else int(max_requests_per_customer_day)
+    )
+    if hour < 1:
+        errors["max_requests_per_customer_hour"] = ["Allow at least one request per hour."]
+    if day < hour:
+        errors["max_requests_per_customer_day"] = ["The daily limit can't be below the hourly one."]
     if errors:
         raise ApplicationError(next(iter(errors.values()))[0], extra={"fields": errors})
+    organization.max_requests_per_customer_hour = hour
+    organization.max_requests_per_customer_day = day
     organization.sms_template = (sms_template or "").strip()
     organization.email_template = (email_template or "").strip()
     organization.reminders_enabled = bool(reminders_enabled)
@@ -57,6 +75,8 @@ def organization_payment_settings_update(
             "reminders_enabled",
             "reminder_hours_before_expiry",
             "max_payment_minor",
+            "max_requests_per_customer_hour",
+            "max_requests_per_customer_day",
         ]
     )
     return organization

@@ -31,6 +31,8 @@ def payment_settings(request):
         "reminders_enabled": org.reminders_enabled,
         "reminder_hours_before_expiry": org.reminder_hours_before_expiry,
         "max_payment": minor_to_major_text(org.max_payment_minor),
+        "max_requests_per_customer_hour": org.max_requests_per_customer_hour,
+        "max_requests_per_customer_day": org.max_requests_per_customer_day,
     }
     form = PaymentSettingsForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -43,6 +45,8 @@ def payment_settings(request):
                 reminders_enabled=data["reminders_enabled"],
                 reminder_hours_before_expiry=data["reminder_hours_before_expiry"],
                 max_payment_minor=data["max_payment"],
+                max_requests_per_customer_hour=data["max_requests_per_customer_hour"],
+                max_requests_per_customer_day=data["max_requests_per_customer_day"],
             )
         except ApplicationError as exc:
             form_add_application_error(form, exc)

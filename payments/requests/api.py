@@ -116,6 +116,22 @@ def _field_error(field: str, message: str) -> ApplicationError:
     return ApplicationError(message, extra={"fields": {field: [message]}})
 
 
+def _with_api_field_names(exc: ApplicationError) -> ApplicationError:
+    """The service's field names as the API calls them (customer -> customer_id, ...)."""
+    fields_errors = exc.field_errors
+    if not fields_errors:
+        return exc
+    names = {
+        "customer": "customer_id",
+        "team": "team_id",
+        "opportunity": "opportunity_id",
+        "amount": "amount_minor",
+    }
+    renamed = {names.get(name, name): texts for name, texts in fields_errors.items()}
+    error = type(exc)(exc.message, extra={**exc.extra, "fields": renamed})
+    return error
+
+
 # Ids are PostgreSQL bigints: a larger number is a 400 naming the field, not an OverflowError.
 ID_LIMITS = {"min_value": 1, "max_value": 2**63 - 1}
 THROTTLED = OpenApiResponse(ErrorSerializer, description="Too many requests for this token: see Retry-After.")
@@ -229,19 +245,7 @@ class PaymentRequestCreateApi(APIView):
                 api_idempotency_key=key,
             )
         except ApplicationError as exc:
-            fields_errors = exc.field_errors
-            if fields_errors:  # name the API's fields
-                renamed = {
-                    {
-                        "customer": "customer_id",
-                        "team": "team_id",
-                        "opportunity": "opportunity_id",
-                        "amount": "amount_minor",
-                    }.get(name, name): texts
-                    for name, texts in fields_errors.items()
-                }
-                raise ApplicationError(exc.message, extra={"fields": renamed})
-            raise
+            raise _with_api_field_names(exc)
         except IntegrityError:  # the same key at the same moment: the other request won
             existing = self._existing(user=user, key=key, fields=fields)
             if existing is None:
@@ -383,5 +387,8 @@ class PaymentRequestResendApi(APIView):
     )
     def post(self, request, pk: int):
         payment_request = selectors.payment_request_get(user=request.user, pk=pk)
-        new_request = payment_request_resend(payment_request_id=payment_request.pk, user=request.user)
+        try:
+            new_request = payment_request_resend(payment_request_id=payment_request.pk, user=request.user)
+        except ApplicationError as exc:
+            raise _with_api_field_names(exc)
         return Response(_serialize(new_request), status=status.HTTP_201_CREATED)

@@ -17,6 +17,7 @@ from organizations import permissions
 from payments.accounts.selectors import stripe_account_for_team
 from payments.models import PaymentRequest
 from payments.requests import messages as texts
+from payments.requests.caps import customer_request_cap_error
 from payments.requests.customer_messages import customer_message_send
 from payments.requests.expiry import checkout_session_expire_callbacks
 from payments.requests.history import history_record
@@ -72,6 +73,8 @@ def payment_request_validate(
     organization = user.organization
     if customer is None or customer.organization_id != organization.pk:
         errors["customer"] = ["Choose a customer of your dealership."]
+    elif cap_error := customer_request_cap_error(organization=organization, customer=customer):
+        errors["customer"] = [cap_error]
     if opportunity is not None and (customer is None or opportunity.customer_id != customer.pk):
         errors["opportunity"] = ["This opportunity belongs to another customer."]
     if team is None or team.organization_id != organization.pk:
