@@ -22,6 +22,7 @@ from organizations import permissions
 from organizations import selectors as organization_selectors
 from organizations.models import Role
 from payments.pages import render_in_org_zone, require_payments_tab_access, safe_next_url
+from payments.refunds.disputes import payment_dispute_latest
 from payments.refunds.services import payment_refundable_minor
 from payments.tab import export, filters, selectors
 from payments.tab.services import payments_reconcile, payments_unreconcile
@@ -146,6 +147,9 @@ def payment_detail(request, payment_id: int):
             "refundable_minor": payment_refundable_minor(payment=payment) if can_refund else 0,
             "can_refund": can_refund,
             "can_reconcile": permissions.can_reconcile(user, payment),
+            "dispute": payment_dispute_latest(payment=payment),
+            "can_open_dashboard": permissions.can_manage_organization(user)
+            and bool(payment.payment_request.stripe_account_id),
         },
     )
 
