@@ -59,6 +59,8 @@ def test_sweep_expires_overdue_requests_in_batches(advisor, team, customer, acco
     from payments.requests import tasks
 
     monkeypatch.setattr(tasks, "BATCH_SIZE", 3)
+    advisor.organization.max_requests_per_customer_hour = 20  # eight requests to one customer here
+    advisor.organization.save()
     overdue = [create(advisor, team, customer, channel="sms") for _ in range(7)]
     fresh = create(advisor, team, customer, channel="sms")
     paid = PaymentRequestFactory(organization=advisor.organization, status=S.PAID)
