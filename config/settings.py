@@ -282,7 +282,9 @@ DEFAULT_MAX_PAYMENT_MINOR = 5_000_000  # 50,000.00
 # --- Celery: Redis when CELERY_BROKER_URL is set; otherwise (make run) kombu's SQLAlchemy transport on a
 # SQLite file under var/: each message is written in one transaction, so an unclean stop (SIGKILL, power
 # loss) can't leave a half-written message behind for the worker to choke on at the next start.
-CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="") or f"sqla+sqlite:///{VAR_DIR / 'celery-broker.sqlite3'}"
+CELERY_BROKER_URL = (
+    env.str("CELERY_BROKER_URL", default="") or f"sqla+sqlite:///{VAR_DIR / 'celery-broker.sqlite3'}"
+)
 if CELERY_BROKER_URL.startswith("sqla+sqlite"):
     # passed to sqlalchemy.create_engine: wait for the web process's writes instead of "database is locked"
     CELERY_BROKER_TRANSPORT_OPTIONS = {"connect_args": {"timeout": 30}}

@@ -32,7 +32,9 @@ urlpatterns = [
     # Swagger UI with its start-up script as a file of ours (no inline script); it adds <style> elements.
     path(
         "api/docs/",
-        csp_update({"style-src": [UNSAFE_INLINE]})(SpectacularSwaggerSplitView.as_view(url_name="api-schema")),
+        csp_update({"style-src": [UNSAFE_INLINE]})(
+            SpectacularSwaggerSplitView.as_view(url_name="api-schema")
+        ),
         name="api-docs",
     ),
     path("django-admin/", admin.site.urls),

@@ -71,29 +71,45 @@ T = {
     # Staff pages: French.
     "Bad request": {"fr": "Requête invalide"},
     "That request didn't work": {"fr": "Cette requête n’a pas abouti"},
-    "Your browser sent something we could not read. Go back and try again.": {"fr": "Votre navigateur a envoyé quelque chose que nous n’avons pas pu lire. Revenez en arrière et réessayez."},
+    "Your browser sent something we could not read. Go back and try again.": {
+        "fr": "Votre navigateur a envoyé quelque chose que nous n’avons pas pu lire. Revenez en arrière et réessayez."
+    },
     "Go to TextPay": {"fr": "Aller à TextPay"},
     "Page not found": {"fr": "Page introuvable"},
-    "There is nothing at this address. It may have been mistyped, or the page was moved.": {"fr": "Il n’y a rien à cette adresse. Elle a peut-être été mal saisie, ou la page a été déplacée."},
+    "There is nothing at this address. It may have been mistyped, or the page was moved.": {
+        "fr": "Il n’y a rien à cette adresse. Elle a peut-être été mal saisie, ou la page a été déplacée."
+    },
     "Something went wrong": {"fr": "Une erreur s’est produite"},
     "Something went wrong on our side": {"fr": "Une erreur s’est produite de notre côté"},
-    "It has been logged. Try again in a minute; if it keeps happening, contact your TextPay administrator.": {"fr": "Elle a été consignée. Réessayez dans une minute ; si cela se reproduit, contactez votre administrateur TextPay."},
+    "It has been logged. Try again in a minute; if it keeps happening, contact your TextPay administrator.": {
+        "fr": "Elle a été consignée. Réessayez dans une minute ; si cela se reproduit, contactez votre administrateur TextPay."
+    },
     "Too many failed logins": {"fr": "Trop de connexions échouées"},
-    "After %(limit)s wrong passwords, logging in to this account or from this network is paused for %(minutes)s minutes. Until then even the right password will not log you in.": {"fr": "Après %(limit)s mots de passe erronés, la connexion à ce compte ou depuis ce réseau est suspendue pendant %(minutes)s minutes. D’ici là, même le bon mot de passe ne vous connectera pas."},
+    "After %(limit)s wrong passwords, logging in to this account or from this network is paused for %(minutes)s minutes. Until then even the right password will not log you in.": {
+        "fr": "Après %(limit)s mots de passe erronés, la connexion à ce compte ou depuis ce réseau est suspendue pendant %(minutes)s minutes. D’ici là, même le bon mot de passe ne vous connectera pas."
+    },
     "Check before sending": {"fr": "Vérifiez avant d’envoyer"},
     "Confirm payment request": {"fr": "Confirmer la demande de paiement"},
     "For": {"fr": "Objet"},
-    "Press Enter to send. The link expires 24 hours after sending.": {"fr": "Appuyez sur Entrée pour envoyer. Le lien expire 24 heures après l’envoi."},
+    "Press Enter to send. The link expires 24 hours after sending.": {
+        "fr": "Appuyez sur Entrée pour envoyer. Le lien expire 24 heures après l’envoi."
+    },
     "SMS to %(phone)s": {"fr": "SMS au %(phone)s", "fr_CA": "Texto au %(phone)s"},
     "email to %(email)s": {"fr": "e-mail à %(email)s", "fr_CA": "courriel à %(email)s"},
     "Send %(amount)s": {"fr": "Envoyer %(amount)s"},
     "allowed": {"fr": "autorisé"},
     "Press Enter to refund.": {"fr": "Appuyez sur Entrée pour rembourser."},
-    "Refund this amount of payment %(reference)s to %(name)s (%(method)s)?": {"fr": "Rembourser ce montant du paiement %(reference)s à %(name)s (%(method)s) ?"},
+    "Refund this amount of payment %(reference)s to %(name)s (%(method)s)?": {
+        "fr": "Rembourser ce montant du paiement %(reference)s à %(name)s (%(method)s) ?"
+    },
     "Dispute": {"fr": "Litige"},
     "Disputed amount": {"fr": "Montant contesté"},
     "Evidence due by": {"fr": "Preuves à fournir avant le"},
-    "Respond with your evidence (invoice, signed repair order, photos) in Stripe's Express dashboard, under Payments → Disputes, before the deadline.": {"fr": "Répondez avec vos preuves (facture, bon de réparation signé, photos) dans le tableau de bord Express de Stripe, sous Paiements → Litiges, avant la date limite."},
+    "Respond with your evidence (invoice, signed repair order, photos) in Stripe's Express dashboard, under Payments → Disputes, before the deadline.": {
+        "fr": "Répondez avec vos preuves (facture, bon de réparation signé, photos) dans le tableau de bord Express de Stripe, sous Paiements → Litiges, avant la date limite."
+    },
     "Respond in the Stripe dashboard": {"fr": "Répondre dans le tableau de bord Stripe"},
-    "An Admin of your dealership opens it from the Admin tab → Connections → Open Stripe dashboard.": {"fr": "Un administrateur de votre concession l’ouvre depuis l’onglet Admin → Connexions → Ouvrir le tableau de bord Stripe."},
+    "An Admin of your dealership opens it from the Admin tab → Connections → Open Stripe dashboard.": {
+        "fr": "Un administrateur de votre concession l’ouvre depuis l’onglet Admin → Connexions → Ouvrir le tableau de bord Stripe."
+    },
 }

@@ -31,8 +31,12 @@ pytestmark = pytest.mark.devserver
 
 
 def _env(var_dir: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "CELERY_", "DATABASE_", "CACHE_"))}
-    env.update(DJANGO_DEBUG="1", VAR_DIR=str(var_dir), SITE_URL=f"http://127.0.0.1:{PORT}", LOG_LEVEL="WARNING")
+    env = {
+        k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "CELERY_", "DATABASE_", "CACHE_"))
+    }
+    env.update(
+        DJANGO_DEBUG="1", VAR_DIR=str(var_dir), SITE_URL=f"http://127.0.0.1:{PORT}", LOG_LEVEL="WARNING"
+    )
     return env
 
 

@@ -47,7 +47,11 @@ def test_a_dispute_notifies_admins_and_the_teams_managers_and_shows_on_the_payme
     assert sorted(told.values_list("user__email", flat=True)) == sorted([admin_user.email, manager.email])
     assert not Notification.objects.filter(user__in=[advisor, other_team_manager], title__contains="disputed")
     note = told.get(user=admin_user)
-    assert "$50.00" in note.title and p.payment_request.reference in note.title and note.url == f"/payments/{p.pk}/"
+    assert (
+        "$50.00" in note.title
+        and p.payment_request.reference in note.title
+        and note.url == f"/payments/{p.pk}/"
+    )
     emails = OutboundMessage.objects.filter(purpose="dispute")
     assert sorted(emails.values_list("to", flat=True)) == sorted([admin_user.email, manager.email])
     assert "Evidence is due by" in emails.first().body and "Express dashboard" in emails.first().body
