@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from payments.gateway import consts
-from tests.payments.stripe_events import event_build, signature_header, stripe_object
+from tests.payments.webhooks.stripe_events import event_build, signature_header, stripe_object
 
 ROOT = Path(__file__).resolve().parents[2]
 BURST = 200

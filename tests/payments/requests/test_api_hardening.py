@@ -9,7 +9,7 @@ from rest_framework.test import APIClient
 from organizations.api_tokens.services import api_token_create
 from payments.models import PaymentRequest
 from tests.factories import StripeAccountFactory
-from tests.payments.openapi_check import assert_matches_schema, openapi_schema
+from tests.payments.requests.openapi_check import assert_matches_schema, openapi_schema
 
 URL = "/api/v1/payment-requests/"
 
