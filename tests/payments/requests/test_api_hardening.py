@@ -3,7 +3,6 @@ non-integer ids, an empty filter), every error has the one shape {"message", "ex
 needs an Idempotency-Key, and each token is rate-limited with 429 + Retry-After."""
 
 import pytest
-from payments.services.organization_settings import api_token_create
 from rest_framework.test import APIClient
 
 from organizations.api_tokens.services import api_token_create

@@ -14,7 +14,6 @@ from django.core.handlers.wsgi import WSGIHandler
 from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 from hypothesis.strategies import just
-from payments.services.organization_settings import api_token_create
 from schemathesis import GenerationMode
 
 from organizations.api_tokens.services import api_token_create
