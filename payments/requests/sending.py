@@ -236,18 +236,24 @@ def payment_request_resend(
         )
         if not permissions.can_view_payment_request(user, original):
             raise NotFound("Payment request not found.")
-        if original.status not in (S.EXPIRED, S.CANCELLED):
-            raise Conflict(
-                "Only an expired or cancelled request can be re-sent.", extra={"status": original.status}
-            )
-        live = original.resends.exclude(status__in=(S.EXPIRED, S.CANCELLED)).order_by("pk").first()
-        if live is not None:
-            raise Conflict(
-                f"This request was already re-sent as request #{live.pk} "
-                f"({live.get_status_display().lower()}).",
-                extra={"status": original.status, "resent_as": live.pk},
-            )
+        payment_request_resend_check(original=original)
         return _payment_request_resend_create(original=original, user=user, changes=changes or {})
+
+
+def payment_request_resend_check(*, original: PaymentRequest) -> None:
+    """Raises Conflict unless `original` may be re-sent now: expired or cancelled, and no re-send of it
+    open or paid. Asked before the confirmation step too, so the advisor isn't asked to confirm a
+    re-send that would be refused."""
+    if original.status not in (S.EXPIRED, S.CANCELLED):
+        raise Conflict(
+            "Only an expired or cancelled request can be re-sent.", extra={"status": original.status}
+        )
+    live = original.resends.exclude(status__in=(S.EXPIRED, S.CANCELLED)).order_by("pk").first()
+    if live is not None:
+        raise Conflict(
+            f"This request was already re-sent as request #{live.pk} ({live.get_status_display().lower()}).",
+            extra={"status": original.status, "resent_as": live.pk},
+        )
 
 
 RESEND_EDITABLE = ("team", "amount_minor", "description", "reference", "channel", "allow_partial")

@@ -85,25 +85,33 @@ def payment_request_new(request):
         if already is not None:
             messages.info(request, f"This payment request was already sent to {customer.name}.")
             return redirect("payment-request-detail", pk=already.pk)
-        if resend_of is None and request.POST.get("confirm") != "yes":
-            # Step 2: the advisor checks the amount (large), the customer and the channel, then sends.
-            problems = sending.payment_request_validate(
-                user=user,
-                team=data["team"],
-                customer=customer,
-                opportunity=opportunity,
-                amount_minor=data["amount"],
-                currency=user.organization.currency,
-                description=data["description"],
-                reference=data["reference"],
-                channel=data["channel"],
-            )
-            if not problems:
-                context = {"form": form, "customer": customer, "opportunity": opportunity, "data": data}
-                return render(request, "payments/requests/confirm.html", context)
-            form_add_application_error(
-                form, ApplicationError("", extra={"fields": problems}), field_map=FIELD_FOR_ERROR
-            )
+        if request.POST.get("confirm") != "yes":
+            # Step 2: the advisor checks the amount (large), the customer and the channel, then sends
+            # (a new request and an edited re-send alike).
+            try:
+                if resend_of is not None:
+                    sending.payment_request_resend_check(original=resend_of)
+                problems = sending.payment_request_validate(
+                    user=user,
+                    team=data["team"],
+                    customer=customer,
+                    opportunity=opportunity,
+                    amount_minor=data["amount"],
+                    currency=user.organization.currency,
+                    description=data["description"],
+                    reference=data["reference"],
+                    channel=data["channel"],
+                )
+            except ApplicationError as exc:
+                form_add_application_error(form, exc, field_map=FIELD_FOR_ERROR)
+            else:
+                if not problems:
+                    context = {"form": form, "customer": customer, "opportunity": opportunity, "data": data}
+                    context["resend_of"] = resend_of
+                    return render(request, "payments/requests/confirm.html", context)
+                form_add_application_error(
+                    form, ApplicationError("", extra={"fields": problems}), field_map=FIELD_FOR_ERROR
+                )
         else:
             try:
                 if resend_of is not None:

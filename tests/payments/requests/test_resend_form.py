@@ -33,11 +33,15 @@ def test_resend_opens_the_form_prefilled_and_sends_what_was_edited(client, advis
     assert 'name="resend"' in form
     assert PaymentRequest.objects.count() == 1  # opening the form sent nothing
 
-    response = client.post(
-        f"/requests/new/?customer={customer.pk}",
-        {"customer": customer.pk, "resend": sent.pk, "team": sent.team_id, "amount": "99.00",
-         "description": "Brake service (balance)", "reference": "RO-1001", "channel": "sms"},
-    )  # fmt: skip
+    edited = {"customer": customer.pk, "resend": sent.pk, "team": sent.team_id, "amount": "99.00",
+              "description": "Brake service (balance)", "reference": "RO-1001", "channel": "sms"}  # fmt: skip
+    # The edited re-send is confirmed like a new request: nothing is sent before the advisor confirms.
+    confirm = client.post(f"/requests/new/?customer={customer.pk}", edited)
+    page = confirm.content.decode()
+    assert confirm.status_code == 200 and 'data-testid="request-confirm"' in page
+    assert f'name="resend" value="{sent.pk}"' in page and "$99.00" in page
+    assert PaymentRequest.objects.count() == 1
+    response = client.post(f"/requests/new/?customer={customer.pk}", {**edited, "confirm": "yes"})
     new = PaymentRequest.objects.exclude(pk=sent.pk).get()
     assert response.status_code == 302 and response.url == f"/requests/{new.pk}/"
     assert (new.resent_from_id, new.amount_minor, new.channel, new.allow_partial) == (
