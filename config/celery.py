@@ -18,6 +18,7 @@ app.autodiscover_tasks(
         "payments.reports",
         "payments.webhooks",
         "payments.cards",
+        "payments.dealer_webhooks",
     ],
     related_name="tasks",
 )
@@ -102,6 +103,7 @@ app.conf.beat_schedule = {
     "payments.installments-due": {"task": "payments.installments_due", "schedule": crontab(minute="*/15")},
     "payments.card-retries-due": {"task": "payments.card_retries_due", "schedule": crontab(minute="*/15")},
     "payments.bulk-charges-resume": {"task": "payments.bulk_charges_resume", "schedule": 60.0},
+    "payments.outbound-webhooks-sweep": {"task": "payments.outbound_webhooks_sweep", "schedule": 60.0},
 }
 
 

@@ -61,6 +61,11 @@ def can_manage_payout_emails(user: User) -> bool:
     return can_manage_organization(user)
 
 
+def can_manage_webhooks(user: User) -> bool:
+    """Admin tab -> Developers: webhook endpoints, their secrets, resending deliveries."""
+    return can_manage_organization(user)
+
+
 def can_enable_payments(user: User, team: Team) -> bool:
     """Turn a team's Enable payments switch on or off."""
     return _same_org(user, team) and user.role == Role.ADMIN

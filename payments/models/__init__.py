@@ -10,6 +10,8 @@ import Payment`), as the migrations do (0001 names `payments.models.new_pay_toke
     reports.py         ReportRun
     cards.py           card on file: CardSettings, StripeCustomer, SavedCard, CardConsent, SavedCardRequest,
                        CardCharge, InstallmentPlan, Installment, BulkCharge, BulkChargeItem
+    dealer_webhooks.py WebhookEndpoint, OutboundEvent, WebhookDelivery, WebhookDeliveryAttempt
+                       (outbound webhooks to the dealer's systems: payments/dealer_webhooks/)
 """
 
 from payments.models.accounts import StripeAccount
@@ -25,6 +27,12 @@ from payments.models.cards import (
     SavedCardRequest,
     StripeCustomer,
 )
+from payments.models.dealer_webhooks import (
+    OutboundEvent,
+    WebhookDelivery,
+    WebhookDeliveryAttempt,
+    WebhookEndpoint,
+)
 from payments.models.payments import Payment, PaymentDisplayStatus, card_label, payment_method_label
 from payments.models.payouts import Payout, PayoutEmailRecipient
 from payments.models.refunds import Refund
@@ -33,6 +41,10 @@ from payments.models.requests import PaymentRequest, PaymentRequestEvent, new_pa
 from payments.models.webhook_events import WebhookEvent
 
 __all__ = [
+    "OutboundEvent",
+    "WebhookDelivery",
+    "WebhookDeliveryAttempt",
+    "WebhookEndpoint",
     "BulkCharge",
     "BulkChargeItem",
     "CardCharge",
