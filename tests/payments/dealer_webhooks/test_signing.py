@@ -65,3 +65,13 @@ def test_the_retry_schedule_backs_off_exponentially_over_three_days():
     delays = [retry_delay(attempts=n).total_seconds() for n in range(1, 8)]
     assert delays[:5] == [60, 240, 960, 3840, 15360]  # x4 each time
     assert delays[5:] == [43200, 43200]  # capped at 12 h
+
+
+def test_the_readme_shows_the_receiver_the_tests_use():
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[3]
+    code = (root / "scripts" / "webhook_receiver.py").read_text().split("\n", 2)[2].lstrip("\n")
+    readme = (root / "README.md").read_text()
+    assert f"```python\n{code}```" in readme
+    assert len(code.splitlines()) <= 32
