@@ -19,6 +19,7 @@ urlpatterns = [
     path("admin-tab/payout-emails/", include("payments.payouts.admin_urls")),
     path("admin-tab/payment-settings/", include("payments.payment_settings.urls")),
     path("admin-tab/api-tokens/", include("organizations.api_tokens.urls")),
+    path("admin-tab/developers/", include("payments.dealer_webhooks.urls")),
     path("customers/", include("customers.urls")),
     path("payments/", include("payments.tab.urls")),
     path("requests/", include("payments.requests.urls")),

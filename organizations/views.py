@@ -200,6 +200,11 @@ ADMIN_SECTIONS = [
         "/admin-tab/payout-emails/",
         gettext_lazy("Who receives an email for each payout."),
     ),
+    (
+        gettext_lazy("Developers"),
+        "/admin-tab/developers/",
+        gettext_lazy("Webhooks to your DMS: endpoints, signing secrets, delivery log."),
+    ),
 ]
 
 
