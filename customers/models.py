@@ -24,12 +24,28 @@ class Customer(models.Model):
     email = models.EmailField(blank=True)
     preferred_language = models.CharField(max_length=5, choices=Language.choices, default=Language.EN)
     sms_opted_out = models.BooleanField(default=False, help_text="Replied STOP; no SMS until START")
+    external_id = models.CharField(
+        "DMS customer number", max_length=64, blank=True, help_text="Unique per organization when given"
+    )
+    api_idempotency_key = models.CharField(max_length=255, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["name"]
         indexes = [models.Index(fields=["organization", "name"]), models.Index(fields=["phone"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "external_id"],
+                condition=~models.Q(external_id=""),
+                name="customer_external_id_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["organization", "api_idempotency_key"],
+                condition=~models.Q(api_idempotency_key=""),
+                name="customer_api_idempotency_key_unique",
+            ),
+        ]
 
     def __str__(self):
         return self.name

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from core.errors import ApplicationError, PermissionDenied
@@ -8,7 +8,7 @@ from customers.models import Customer, Language, Opportunity
 from organizations import permissions
 from organizations.models import Organization, User
 
-CUSTOMER_FIELDS = ("name", "phone", "email", "preferred_language")
+CUSTOMER_FIELDS = ("name", "phone", "email", "preferred_language", "external_id")
 
 
 def _check_customer(data: dict) -> dict:
@@ -21,15 +21,35 @@ def _check_customer(data: dict) -> dict:
         errors["preferred_language"] = [_("Choose one of the listed languages.")]
     if errors:
         raise ApplicationError(next(iter(errors.values()))[0], extra={"fields": errors})
-    return {**data, "name": data["name"].strip(), "email": (data.get("email") or "").strip().lower()}
+    cleaned = {**data, "name": data["name"].strip(), "email": (data.get("email") or "").strip().lower()}
+    if "external_id" in data:
+        cleaned["external_id"] = (data.get("external_id") or "").strip()
+    return cleaned
+
+
+def _external_id_taken(external_id: str) -> ApplicationError:
+    return ApplicationError(
+        f"Another customer already has the external id {external_id}.",
+        extra={"fields": {"external_id": ["Another customer of your organization has this external id."]}},
+    )
 
 
 @transaction.atomic
-def customer_create(*, organization: Organization, actor: User, data: dict) -> Customer:
+def customer_create(
+    *, organization: Organization, actor: User, data: dict, api_idempotency_key: str = ""
+) -> Customer:
     if not permissions.can_edit_customer(actor) or actor.organization_id != organization.pk:
         raise PermissionDenied("You can't add customers here.")
     data = _check_customer({k: v for k, v in data.items() if k in CUSTOMER_FIELDS})
-    return Customer.objects.create(organization=organization, **data)
+    try:
+        with transaction.atomic():
+            return Customer.objects.create(organization=organization, api_idempotency_key=api_idempotency_key, **data)
+    except IntegrityError:
+        if data.get("external_id") and Customer.objects.filter(
+            organization=organization, external_id=data["external_id"]
+        ).exists():
+            raise _external_id_taken(data["external_id"])
+        raise
 
 
 @transaction.atomic
@@ -40,8 +60,45 @@ def customer_update(*, customer: Customer, actor: User, data: dict) -> Customer:
     data = _check_customer({k: v for k, v in data.items() if k in CUSTOMER_FIELDS})
     for field, value in data.items():
         setattr(customer, field, value)
-    customer.save()
+    try:
+        with transaction.atomic():
+            customer.save()
+    except IntegrityError:
+        raise _external_id_taken(data.get("external_id", ""))
     return customer
+
+
+@transaction.atomic
+def customer_upsert_by_external_id(
+    *, organization: Organization, actor: User, external_id: str, data: dict
+) -> tuple[Customer, bool]:
+    """The DMS's customer number is the key: update the customer who has it, or create one.
+    Returns (customer, created)."""
+    external_id = (external_id or "").strip()
+    if not external_id or len(external_id) > 64:
+        raise ApplicationError(
+            "Give the external id (1-64 characters).", extra={"fields": {"external_id": ["1-64 characters."]}}
+        )
+    data = {**data, "external_id": external_id}
+    existing = (
+        Customer.objects.select_for_update()
+        .filter(organization=organization, external_id=external_id)
+        .first()
+    )
+    if existing is not None:
+        return customer_update(customer=existing, actor=actor, data={**_customer_data(existing), **data}), False
+    try:
+        with transaction.atomic():
+            return customer_create(organization=organization, actor=actor, data=data), True
+    except ApplicationError:
+        existing = Customer.objects.filter(organization=organization, external_id=external_id).first()
+        if existing is None:  # not a race on the same external id: the input was wrong
+            raise
+        return customer_update(customer=existing, actor=actor, data={**_customer_data(existing), **data}), False
+
+
+def _customer_data(customer: Customer) -> dict:
+    return {field: getattr(customer, field) for field in CUSTOMER_FIELDS}
 
 
 def _check_opportunity(title: str, reference: str) -> tuple[str, str]:

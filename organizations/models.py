@@ -170,6 +170,21 @@ class Invitation(models.Model):
         return f"Invitation for {self.email}"
 
 
+class ApiScope(models.TextChoices):
+    """What an API token may do, chosen by the Admin; organizations/permissions.py checks them, on
+    top of the acting user's own role rules."""
+
+    READ = "read", "Read customers, requests, payments, refunds, payouts, reconciliation files"
+    REQUEST_PAYMENTS = "request_payments", "Create customers and payment requests, cancel and resend them"
+    REFUND = "refund", "Refund payments"
+    RECONCILE = "reconcile", "Mark payments reconciled (and undo)"
+
+
+def default_api_scopes() -> list[str]:
+    """What a token could do before scopes existed."""
+    return [ApiScope.READ, ApiScope.REQUEST_PAYMENTS]
+
+
 class ApiToken(models.Model):
     """An organization-scoped API token. Only a SHA-256 of the secret is stored."""
 
@@ -184,6 +199,7 @@ class ApiToken(models.Model):
         help_text="Requests made with the token act as this user (for permissions and history).",
     )
     created_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    scopes = models.JSONField(default=default_api_scopes, help_text="ApiScope values")
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from organizations.models import Role
+from organizations.models import ApiScope, ApiToken, Role
 
 if TYPE_CHECKING:
     from organizations.models import User
@@ -186,3 +186,12 @@ def can_manage_saved_cards(user: User, customer) -> bool:
 
 def can_manage_card_settings(user: User) -> bool:
     return can_manage_organization(user)
+
+
+# --- API tokens: scopes on top of the acting user's rules
+def token_has_scope(token: ApiToken | None, scope: str) -> bool:
+    """A request with an API token may do what the token's scopes allow (and then only what its
+    acting user may). A signed-in session (no token) is limited by the user's role alone."""
+    if token is None or not isinstance(token, ApiToken):
+        return True
+    return scope in ApiScope.values and scope in (token.scopes or [])

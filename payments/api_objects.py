@@ -1,0 +1,140 @@
+"""The objects of REST API v1 as JSON: what GET returns, and what a webhook's `data.object` holds
+(payments/dealer_webhooks/payloads.py serializes with these same classes, so the two never drift).
+Amounts are integers in minor units with an ISO currency; times are ISO 8601 with their offset."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import extend_schema_serializer
+from rest_framework import serializers
+
+from payments.models import Payment, Payout, Refund
+
+
+@extend_schema_serializer(component_name="Refund")
+class RefundObject(serializers.ModelSerializer):
+    payment_id = serializers.IntegerField()
+    payout_id = serializers.IntegerField(allow_null=True, help_text="Our id of the payout that deducted it")
+    created_by = serializers.CharField(source="created_by.name", allow_null=True, default=None)
+
+    class Meta:
+        model = Refund
+        fields = [
+            "id",
+            "payment_id",
+            "amount_minor",
+            "currency",
+            "reason",
+            "note",
+            "status",
+            "failure_reason",
+            "stripe_refund_id",
+            "payout_id",
+            "created_by",
+            "created_at",
+            "updated_at",
+        ]
+
+
+@extend_schema_serializer(component_name="Payment")
+class PaymentObject(serializers.ModelSerializer):
+    payment_request_id = serializers.IntegerField()
+    customer_id = serializers.IntegerField()
+    customer_name = serializers.CharField(source="customer.name")
+    team_id = serializers.IntegerField()
+    team = serializers.CharField(source="team.name")
+    advisor_id = serializers.IntegerField()
+    advisor = serializers.CharField(source="advisor.name")
+    net_minor = serializers.IntegerField(help_text="amount - platform fee - refunds; 0 for a failed attempt")
+    payout_id = serializers.IntegerField(allow_null=True, help_text="Our id of the payout that paid it out")
+    stripe_payout_id = serializers.CharField(source="payout.stripe_payout_id", allow_null=True, default=None)
+    reconciled_by = serializers.CharField(source="reconciled_by.name", allow_null=True, default=None)
+    refunds = RefundObject(many=True, read_only=True)
+
+    class Meta:
+        model = Payment
+        fields = [
+            "id",
+            "payment_request_id",
+            "reference",
+            "dms_document_number",
+            "customer_id",
+            "customer_name",
+            "team_id",
+            "team",
+            "advisor_id",
+            "advisor",
+            "status",
+            "display_status",
+            "amount_minor",
+            "fee_minor",
+            "refunded_minor",
+            "net_minor",
+            "currency",
+            "method",
+            "card_brand",
+            "card_last4",
+            "card_funding",
+            "failure_code",
+            "failure_message",
+            "dispute_status",
+            "occurred_at",
+            "stripe_payment_intent_id",
+            "stripe_charge_id",
+            "payout_id",
+            "stripe_payout_id",
+            "reconciled_at",
+            "reconciled_by",
+            "refunds",
+        ]
+
+
+PAYMENT_RELATED = ("customer", "team", "advisor", "payout", "reconciled_by")
+
+
+def payment_object_queryset(queryset):
+    """What PaymentObject reads, in a fixed number of queries."""
+    return queryset.select_related(*PAYMENT_RELATED).prefetch_related("refunds__created_by")
+
+
+@extend_schema_serializer(component_name="Payout")
+class PayoutObject(serializers.ModelSerializer):
+    """A payout with what Stripe settled in it: gross - fees - refunds = net; other = amount - net
+    (a dispute debit, an adjustment)."""
+
+    n_payments = serializers.IntegerField(read_only=True)
+    gross_minor = serializers.IntegerField(read_only=True)
+    fees_minor = serializers.IntegerField(read_only=True)
+    refunds_minor = serializers.IntegerField(read_only=True)
+    net_minor = serializers.IntegerField(read_only=True)
+    other_minor = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Payout
+        fields = [
+            "id",
+            "stripe_payout_id",
+            "amount_minor",
+            "currency",
+            "status",
+            "arrival_date",
+            "failure_message",
+            "n_payments",
+            "gross_minor",
+            "fees_minor",
+            "refunds_minor",
+            "net_minor",
+            "other_minor",
+            "created_at",
+            "updated_at",
+        ]
+
+
+@extend_schema_serializer(component_name="PayoutDetail")
+class PayoutDetailObject(PayoutObject):
+    """`api_payments` and `api_refunds` are set by the caller (payouts selectors' payout_contents)."""
+
+    payments = PaymentObject(many=True, read_only=True, source="api_payments")
+    refunds = RefundObject(many=True, read_only=True, source="api_refunds")
+
+    class Meta(PayoutObject.Meta):
+        fields = [*PayoutObject.Meta.fields, "payments", "refunds"]
