@@ -319,7 +319,10 @@ REST_FRAMEWORK = {
         "organizations.api_tokens.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticated",
+        "organizations.api_tokens.scopes.TokenScope",  # the token's scopes (organizations/permissions.py)
+    ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "core.api.exception_handler",
     "DEFAULT_PARSER_CLASSES": [
@@ -341,6 +344,14 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "core.api_schema_hooks.add_errors_and_webhooks",  # the Error responses; the webhook payloads
+    ],
+    "ENUM_NAME_OVERRIDES": {
+        "PaymentStatusEnum": "payments.models.payments.Payment.Status",
+        "PaymentDisplayStatusEnum": "payments.models.payments.PaymentDisplayStatus",
+    },
 }
 
 LOGGING = {

@@ -5,4 +5,6 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("payments.requests.api_urls")),
     path("", include("payments.cards.api_urls")),
+    path("", include("payments.api_urls")),
+    path("", include("customers.api_urls")),
 ]

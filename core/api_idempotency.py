@@ -30,7 +30,8 @@ def idempotency_key(request) -> str:
         )
     if len(key) > 255:
         raise ApplicationError(
-            "Idempotency-Key must be at most 255 characters.", extra={"fields": {HEADER: ["At most 255 characters."]}}
+            "Idempotency-Key must be at most 255 characters.",
+            extra={"fields": {HEADER: ["At most 255 characters."]}},
         )
     return key
 
@@ -43,7 +44,11 @@ def idempotency_check(*, existing, fields: dict) -> None:
         raise Conflict(
             "This Idempotency-Key was already used with a different request body "
             f"(differs in: {', '.join(different)}). Use a new key for a new object.",
-            extra={"fields": {name: ["Differs from the first request with this Idempotency-Key."] for name in different}},
+            extra={
+                "fields": {
+                    name: ["Differs from the first request with this Idempotency-Key."] for name in different
+                }
+            },
         )
 
 

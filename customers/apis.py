@@ -8,12 +8,12 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_serializer
 from phonenumber_field.serializerfields import PhoneNumberField
 from rest_framework import serializers, status
-from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.api_idempotency import PARAMETER as IDEMPOTENCY_KEY
 from core.api_idempotency import api_error, idempotency_check, idempotency_key
+from core.api_pages import ApiCursorPage, page_of
 from core.errors import ApplicationError
 from customers import selectors, services
 from customers.models import Customer, Language
@@ -28,7 +28,17 @@ class CustomerObject(serializers.ModelSerializer):
 
     class Meta:
         model = Customer
-        fields = ["id", "external_id", "name", "phone", "email", "language", "sms_opted_out", "created_at", "updated_at"]
+        fields = [
+            "id",
+            "external_id",
+            "name",
+            "phone",
+            "email",
+            "language",
+            "sms_opted_out",
+            "created_at",
+            "updated_at",
+        ]
 
 
 @extend_schema_serializer(component_name="CustomerInput")
@@ -37,7 +47,9 @@ class CustomerInput(serializers.Serializer):
     phone = PhoneNumberField(required=False, allow_blank=True, help_text="Mobile phone; E.164 or national")
     email = serializers.EmailField(required=False, allow_blank=True, max_length=254)
     language = serializers.ChoiceField(choices=Language.values, required=False, source="preferred_language")
-    external_id = serializers.CharField(required=False, allow_blank=True, max_length=64, help_text="DMS customer number")
+    external_id = serializers.CharField(
+        required=False, allow_blank=True, max_length=64, help_text="DMS customer number"
+    )
 
     def to_service(self) -> dict:
         data = dict(self.validated_data)
@@ -46,11 +58,7 @@ class CustomerInput(serializers.Serializer):
         return data
 
 
-class CustomerPage(CursorPagination):
-    ordering = "-id"
-    page_size = 50
-    max_page_size = 200
-    page_size_query_param = "limit"
+CustomerPage = ApiCursorPage
 
 
 def _comparable(data: dict) -> dict:
@@ -82,7 +90,7 @@ class CustomerListCreateApi(APIView):
             OpenApiParameter("external_id", str, description="Exactly this DMS customer number"),
             OpenApiParameter("limit", int, description="Page size (1-200, default 50)"),
         ],
-        responses={200: CustomerObject(many=True)},
+        responses={200: page_of(CustomerObject, "CustomerPage")},
     )
     def get(self, request):
         query = (request.query_params.get("q") or "")[:200]
@@ -124,7 +132,9 @@ class CustomerDetailApi(APIView):
     def get(self, request, pk: int):
         return Response(CustomerObject(get_object_or_404(_org_customers(request.user), pk=pk)).data)
 
-    @extend_schema(operation_id="customers_update", request=CustomerInput(partial=True), responses={200: CustomerObject})
+    @extend_schema(
+        operation_id="customers_update", request=CustomerInput(partial=True), responses={200: CustomerObject}
+    )
     def patch(self, request, pk: int):
         customer = get_object_or_404(_org_customers(request.user), pk=pk)
         serializer = CustomerInput(data=request.data, partial=True)
@@ -139,7 +149,9 @@ class CustomerByExternalIdApi(APIView):
 
     @extend_schema(operation_id="customers_by_external_id_retrieve", responses={200: CustomerObject})
     def get(self, request, external_id: str):
-        return Response(CustomerObject(get_object_or_404(_org_customers(request.user), external_id=external_id)).data)
+        return Response(
+            CustomerObject(get_object_or_404(_org_customers(request.user), external_id=external_id)).data
+        )
 
     @extend_schema(
         operation_id="customers_by_external_id_upsert",
@@ -159,4 +171,6 @@ class CustomerByExternalIdApi(APIView):
                 data=serializer.to_service(),
             )
         )
-        return Response(CustomerObject(customer).data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+        return Response(
+            CustomerObject(customer).data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK
+        )

@@ -43,11 +43,14 @@ def customer_create(
     data = _check_customer({k: v for k, v in data.items() if k in CUSTOMER_FIELDS})
     try:
         with transaction.atomic():
-            return Customer.objects.create(organization=organization, api_idempotency_key=api_idempotency_key, **data)
+            return Customer.objects.create(
+                organization=organization, api_idempotency_key=api_idempotency_key, **data
+            )
     except IntegrityError:
-        if data.get("external_id") and Customer.objects.filter(
-            organization=organization, external_id=data["external_id"]
-        ).exists():
+        if (
+            data.get("external_id")
+            and Customer.objects.filter(organization=organization, external_id=data["external_id"]).exists()
+        ):
             raise _external_id_taken(data["external_id"])
         raise
 
@@ -86,7 +89,9 @@ def customer_upsert_by_external_id(
         .first()
     )
     if existing is not None:
-        return customer_update(customer=existing, actor=actor, data={**_customer_data(existing), **data}), False
+        return customer_update(
+            customer=existing, actor=actor, data={**_customer_data(existing), **data}
+        ), False
     try:
         with transaction.atomic():
             return customer_create(organization=organization, actor=actor, data=data), True
@@ -94,7 +99,9 @@ def customer_upsert_by_external_id(
         existing = Customer.objects.filter(organization=organization, external_id=external_id).first()
         if existing is None:  # not a race on the same external id: the input was wrong
             raise
-        return customer_update(customer=existing, actor=actor, data={**_customer_data(existing), **data}), False
+        return customer_update(
+            customer=existing, actor=actor, data={**_customer_data(existing), **data}
+        ), False
 
 
 def _customer_data(customer: Customer) -> dict:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
-from payments.models import Payment, Payout, Refund
+from payments.models import Payment, PaymentDisplayStatus, Payout, Refund
 
 
 @extend_schema_serializer(component_name="Refund")
@@ -44,6 +44,9 @@ class PaymentObject(serializers.ModelSerializer):
     team = serializers.CharField(source="team.name")
     advisor_id = serializers.IntegerField()
     advisor = serializers.CharField(source="advisor.name")
+    display_status = serializers.ChoiceField(
+        choices=PaymentDisplayStatus.choices, read_only=True, help_text="The status the Payments tab shows"
+    )
     net_minor = serializers.IntegerField(help_text="amount - platform fee - refunds; 0 for a failed attempt")
     payout_id = serializers.IntegerField(allow_null=True, help_text="Our id of the payout that paid it out")
     stripe_payout_id = serializers.CharField(source="payout.stripe_payout_id", allow_null=True, default=None)

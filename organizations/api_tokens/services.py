@@ -11,14 +11,17 @@ from django.utils import timezone
 from core.errors import ApplicationError, NotFound, PermissionDenied
 from organizations import permissions
 from organizations.api_tokens.authentication import api_token_hash
-from organizations.models import ApiToken, User
+from organizations.models import ApiScope, ApiToken, User, default_api_scopes
 
 API_TOKEN_PREFIX = "tp_"
 
 
 @transaction.atomic
-def api_token_create(*, user: User, name: str, acting_user: User) -> tuple[ApiToken, str]:
-    """Create a token; returns it with its secret, which is shown once and never stored."""
+def api_token_create(
+    *, user: User, name: str, acting_user: User, scopes: list[str] | None = None
+) -> tuple[ApiToken, str]:
+    """Create a token; returns it with its secret, which is shown once and never stored. `scopes`
+    (ApiScope values) default to read + request payments, what a token could do before scopes."""
     if not permissions.can_manage_api_tokens(user):
         raise PermissionDenied("Only Admins manage API tokens.")
     if acting_user.organization_id != user.organization_id or not acting_user.is_active:
@@ -29,6 +32,11 @@ def api_token_create(*, user: User, name: str, acting_user: User) -> tuple[ApiTo
     name = (name or "").strip()
     if not name:
         raise ApplicationError("Name the token.", extra={"fields": {"name": ["Name the token."]}})
+    scopes = default_api_scopes() if scopes is None else [s for s in ApiScope.values if s in scopes]
+    unknown = sorted(set(scopes or []) - set(ApiScope.values))
+    if unknown or not scopes:
+        message = "Pick at least one scope." if not unknown else f"Unknown scope: {', '.join(unknown)}."
+        raise ApplicationError(message, extra={"fields": {"scopes": [message]}})
     secret = API_TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(
         organization_id=user.organization_id,
@@ -37,6 +45,7 @@ def api_token_create(*, user: User, name: str, acting_user: User) -> tuple[ApiTo
         key_hash=api_token_hash(secret),
         acting_user=acting_user,
         created_by=user,
+        scopes=scopes,
     )
     return token, secret
 

@@ -29,6 +29,7 @@ def api_tokens(request):
                 user=request.user,
                 name=form.cleaned_data["name"],
                 acting_user=form.cleaned_data["acting_user"],
+                scopes=form.cleaned_data["scopes"],
             )
         except ApplicationError as exc:
             form_add_application_error(form, exc)

@@ -41,10 +41,12 @@ REQUEST_PAID = {"paid": E.PAYMENT_REQUEST_PAID, "partially_paid": E.PAYMENT_REQU
 
 
 def _request_object(request_id: int) -> dict:
-    from payments.requests.api import PaymentRequestOutputSerializer
     from payments.models import PaymentRequest
+    from payments.requests.api import PaymentRequestOutputSerializer
 
-    request = PaymentRequest.objects.select_related("created_by").prefetch_related("payments").get(pk=request_id)
+    request = (
+        PaymentRequest.objects.select_related("created_by").prefetch_related("payments").get(pk=request_id)
+    )
     return PaymentRequestOutputSerializer(request).data
 
 
@@ -73,7 +75,7 @@ def _emit(*, organization_id: int, type: str, object_type: str, object_id: int, 
 
 
 def _has_endpoints(organization_id: int) -> bool:
-    from payments.dealer_webhooks.models import WebhookEndpoint
+    from payments.models import WebhookEndpoint
 
     return WebhookEndpoint.objects.filter(organization_id=organization_id, enabled=True).exists()
 
@@ -83,7 +85,9 @@ def outbound_events_for_history(row) -> None:
     kind, org = row.kind, row.organization_id
     if kind not in REQUEST_KINDS and kind not in PAYMENT_KINDS and kind not in REFUND_KINDS:
         return
-    if kind == "dispute_updated" and (row.payment is None or row.payment.dispute_status not in ("won", "lost")):
+    if kind == "dispute_updated" and (
+        row.payment is None or row.payment.dispute_status not in ("won", "lost")
+    ):
         return
     if not _has_endpoints(org):
         return  # nothing to send: no rows (most dealerships)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 
-from payments.dealer_webhooks.models import WebhookDelivery, WebhookDeliveryAttempt, WebhookEndpoint
+from payments.models import WebhookDelivery, WebhookDeliveryAttempt, WebhookEndpoint
 
 LOG_LENGTH = 50  # deliveries shown per endpoint, newest first
 

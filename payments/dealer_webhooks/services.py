@@ -12,7 +12,8 @@ from core.errors import ApplicationError, PermissionDenied
 from organizations.permissions import can_manage_webhooks
 from payments.dealer_webhooks.delivery import address_refusal
 from payments.dealer_webhooks.events import TEST_EVENT_TYPE, EventType, deliveries_queue, outbound_event_emit
-from payments.models import WebhookDelivery, WebhookEndpoint, new_signing_secret
+from payments.models import WebhookDelivery, WebhookEndpoint
+from payments.models.dealer_webhooks import new_signing_secret
 
 ROTATION_OVERLAP = dt.timedelta(hours=24)  # the old secret still signs (and verifies) this long
 MAX_ENDPOINTS = 16

@@ -45,12 +45,22 @@ class Refund(models.Model):
     customer_notified_at = models.DateTimeField(
         null=True, blank=True, help_text="When the customer's refund notice was queued (sent once)"
     )
+    api_idempotency_key = models.CharField(
+        max_length=255, blank=True, help_text="The API caller's Idempotency-Key"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        constraints = [models.CheckConstraint(condition=Q(amount_minor__gt=0), name="refund_amount_positive")]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount_minor__gt=0), name="refund_amount_positive"),
+            models.UniqueConstraint(
+                fields=["organization", "api_idempotency_key"],
+                condition=~Q(api_idempotency_key=""),
+                name="refund_api_idempotency_key_unique",
+            ),
+        ]
 
     @property
     def idempotency_key(self) -> str:

@@ -13,6 +13,7 @@ from core.errors import PermissionDenied
 from core.money import format_minor
 from organizations.models import User
 from organizations.permissions import can_manage_payout_emails
+from payments.dealer_webhooks.payloads import outbound_event_for_payout
 from payments.models import Payment, PaymentRequestEvent, Payout, PayoutEmailRecipient, Refund, StripeAccount
 
 logger = logging.getLogger(__name__)
@@ -60,6 +61,7 @@ def payout_record(*, account_id: str, payout: dict, event_created: int) -> Payou
                 "last_event_created": event_created,
             },
         )
+        old_status = "" if created else record.status
         if not created:
             if event_created < record.last_event_created:
                 return record  # older news
@@ -71,6 +73,8 @@ def payout_record(*, account_id: str, payout: dict, event_created: int) -> Payou
             record.save()
         if source_ids:
             payout_contents_link(payout=record, source_ids=source_ids)
+        if record.status != old_status:
+            outbound_event_for_payout(payout=record)  # payout.paid / payout.failed to the dealer's systems
         if record.status in NOTIFIED_STATUSES and record.notified_status != record.status:
             from payments.payouts.tasks import payout_email_task
 

@@ -64,6 +64,7 @@ def refund_create(
     amount_minor: int | None = None,
     reason: str = Refund.Reason.REQUESTED_BY_CUSTOMER,
     note: str = "",
+    api_idempotency_key: str = "",
 ) -> Refund:
     """Refund a payment: in full when `amount_minor` is None, else that part of it."""
     if reason not in Refund.Reason.values:
@@ -102,6 +103,7 @@ def refund_create(
             reason=reason,
             note=note[:300],
             created_by=user,
+            api_idempotency_key=api_idempotency_key,
         )
         history_record(
             payment_request=payment.payment_request,

@@ -138,6 +138,8 @@ THROTTLED = OpenApiResponse(ErrorSerializer, description="Too many requests for 
 
 
 class PaymentRequestCreateApi(APIView):
+    scopes = {"POST": "request_payments"}
+
     @extend_schema_serializer(component_name="PaymentRequestCreateInput")
     class InputSerializer(serializers.Serializer):
         customer_id = AsciiIntegerField(required=False, **ID_LIMITS)
@@ -355,6 +357,8 @@ class PaymentRequestDetailApi(APIView):
 
 
 class PaymentRequestCancelApi(APIView):
+    scopes = {"POST": "request_payments"}
+
     @extend_schema(
         operation_id="payment_requests_cancel",
         request=None,
@@ -373,6 +377,8 @@ class PaymentRequestCancelApi(APIView):
 
 
 class PaymentRequestResendApi(APIView):
+    scopes = {"POST": "request_payments"}
+
     @extend_schema(
         operation_id="payment_requests_resend",
         request=None,

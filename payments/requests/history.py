@@ -1,11 +1,14 @@
 """The append-only history of a payment request (and its payments). Insert-only: nothing in the
 code base updates or deletes these rows. SMS delivery reaches it from notifications through a
-signal (notifications/signals.py), so notifications never imports payments."""
+signal (notifications/signals.py), so notifications never imports payments. Each row is also
+where the outbound webhook events to the dealer's systems come from
+(payments/dealer_webhooks/payloads.py: one table kind -> event)."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from payments.dealer_webhooks.payloads import outbound_events_for_history
 from payments.models import PaymentRequest, PaymentRequestEvent
 
 if TYPE_CHECKING:
@@ -50,12 +53,15 @@ def history_record(*, payment_request: PaymentRequest, **fields: Any) -> Payment
     )
     entry.payment_request = payment_request
     entry.save(force_insert=True)
+    outbound_events_for_history(entry)
     return entry
 
 
 def history_record_many(entries: list[PaymentRequestEvent]) -> None:
     """Write many history rows in one INSERT (a bulk move)."""
     PaymentRequestEvent.objects.bulk_create(entries)
+    for entry in entries:
+        outbound_events_for_history(entry)
 
 
 def payment_request_delivery_recorded(

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from payments.dealer_webhooks.models import WebhookDelivery, WebhookEndpoint
+from payments.models import WebhookDelivery, WebhookEndpoint
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

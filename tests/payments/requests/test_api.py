@@ -165,7 +165,9 @@ def test_schema_generates_without_warnings_and_is_served(tmp_path, client):
 @pytest.mark.django_db
 def test_admin_tab_api_tokens_page_shows_secret_once_and_revokes(client, admin_user, advisor):
     client.force_login(admin_user)
-    response = client.post("/admin-tab/api-tokens/", {"name": "DMS", "acting_user": advisor.pk})
+    response = client.post(
+        "/admin-tab/api-tokens/", {"name": "DMS", "acting_user": advisor.pk, "scopes": ["read", "refund"]}
+    )
     html = response.content.decode()
     assert 'data-testid="new-secret"' in html
     secret = html.split("<code>tp_")[1].split("</code>")[0]
@@ -174,6 +176,7 @@ def test_admin_tab_api_tokens_page_shows_secret_once_and_revokes(client, admin_u
 
     token = ApiToken.objects.get()
     assert token.key_hash != secret and token.acting_user == advisor
+    assert token.scopes == ["read", "refund"]
     client.post(f"/admin-tab/api-tokens/{token.pk}/revoke/")
     token.refresh_from_db()
     assert token.revoked_at is not None

@@ -1,0 +1,110 @@
+"""drf-spectacular postprocessing for /api/schema/:
+
+- every API v1 operation documents the errors it can answer, in the one `Error` shape
+  ({"message", "extra"}): 400 (a field is wrong), 401 (no or bad token), 403 (role or token scope),
+  404 (not in your organization), and 409 on writes (state or Idempotency-Key conflict);
+- the outbound webhook payloads (payments/dealer_webhooks/events.py) as components: `WebhookEvent`
+  (the envelope, `type` one of the event types) and one `WebhookEvent_<type>` per event type whose
+  `data.object` is the API object it carries.
+"""
+
+from __future__ import annotations
+
+ERROR = {"$ref": "#/components/schemas/Error"}
+ERRORS = {
+    "400": "A field is wrong: extra.fields names it.",
+    "401": "No API token, or a revoked one.",
+    "403": "The token's scopes or its user's role don't allow this.",
+    "404": "No such object in your organization.",
+    "409": "The object's state doesn't allow this, or the Idempotency-Key was used with another body.",
+}
+WRITES = ("post", "put", "patch", "delete")
+
+
+def _event_object(event_type: str) -> str:
+    prefix = event_type.split(".")[0]
+    return {
+        "payment_request": "PaymentRequest",
+        "payment": "Payment",
+        "dispute": "Payment",
+        "refund": "Refund",
+        "payout": "Payout",
+    }.get(prefix, "")
+
+
+def add_errors_and_webhooks(result, generator, request, public):
+    schemas = result.setdefault("components", {}).setdefault("schemas", {})
+    schemas.setdefault(
+        "Error",
+        {
+            "type": "object",
+            "properties": {
+                "message": {"type": "string"},
+                "extra": {"type": "object", "additionalProperties": {}},
+            },
+            "required": ["message", "extra"],
+        },
+    )
+    for path, operations in result.get("paths", {}).items():
+        if not path.startswith("/api/v1/"):
+            continue
+        for method, operation in operations.items():
+            if not isinstance(operation, dict) or "responses" not in operation:
+                continue
+            for code, text in ERRORS.items():
+                if code == "409" and method not in WRITES:
+                    continue
+                operation["responses"].setdefault(
+                    code, {"content": {"application/json": {"schema": ERROR}}, "description": text}
+                )
+    _webhooks(schemas)
+    return result
+
+
+def _webhooks(schemas: dict) -> None:
+    from payments.dealer_webhooks.events import API_VERSION, TEST_EVENT_TYPE, EventType
+
+    types = [*EventType.values, TEST_EVENT_TYPE]
+    envelope = {
+        "type": "object",
+        "description": "The JSON body POSTed to a webhook endpoint, signed with "
+        '`TextPay-Signature: t=<unix>,v1=<hex HMAC-SHA256 of "<t>.<body>">` (the endpoint\'s secret; '
+        "refuse a t more than 300 s away; during a secret rotation one v1 per valid secret). "
+        "Retried with exponential back-off for 3 days on anything but 2xx.",
+        "properties": {
+            "id": {"type": "string", "description": "Unique per event (evt_...); a resend keeps it"},
+            "type": {"type": "string", "enum": types},
+            "created": {"type": "integer", "description": "Unix seconds"},
+            "api_version": {"type": "string", "enum": [API_VERSION]},
+            "sequence": {"type": "integer", "description": "1, 2, ... per object: drop what is not higher"},
+            "object_type": {
+                "type": "string",
+                "enum": ["payment_request", "payment", "refund", "payout", "webhook_endpoint"],
+            },
+            "object_id": {"type": "integer"},
+            "data": {"type": "object", "properties": {"object": {"type": "object"}}, "required": ["object"]},
+        },
+        "required": ["id", "type", "created", "api_version", "sequence", "object_type", "object_id", "data"],
+    }
+    schemas["WebhookEvent"] = envelope
+    for event_type in EventType.values:
+        component = _event_object(event_type)
+        if component not in schemas:
+            continue
+        name = "WebhookEvent_" + event_type.replace(".", "_")
+        schemas[name] = {
+            "description": EventType(event_type).label,
+            "allOf": [
+                {"$ref": "#/components/schemas/WebhookEvent"},
+                {
+                    "type": "object",
+                    "properties": {
+                        "type": {"type": "string", "enum": [event_type]},
+                        "data": {
+                            "type": "object",
+                            "properties": {"object": {"$ref": f"#/components/schemas/{component}"}},
+                        },
+                    },
+                },
+            ],
+        }

@@ -1,0 +1,50 @@
+"""The file a user may download: the stored organization file (Admins, all teams), or built from
+the payments the user sees (a Manager's teams, or one team)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from organizations.models import Role
+from organizations.selectors import organization_zone
+from payments.models import ReconciliationFile
+from payments.reconciliation_files.rows import day_rows
+from payments.reconciliation_files.services import rows_csv
+from payments.tab.selectors import payments_visible_to, teams_for_filter
+
+DAYS_LISTED = 31
+
+
+def reconciliation_file_csv(*, user, day: dt.date, team=None, excel: bool = False) -> str:
+    zone = organization_zone(user.organization)
+    if team is None and user.role == Role.ADMIN:
+        stored = ReconciliationFile.objects.filter(organization_id=user.organization_id, day=day).first()
+        if stored is not None:
+            return ("\ufeff" if excel else "") + stored.content
+    payments = payments_visible_to(user=user)
+    if team is not None:
+        payments = payments.filter(team_id=team.pk)
+    rows = day_rows(
+        organization_id=user.organization_id,
+        payments=payments,
+        day=day,
+        zone=zone,
+        with_payouts=team is None and user.role == Role.ADMIN,
+    )
+    return rows_csv(rows, zone=zone, excel=excel)
+
+
+def reconciliation_files_recent(*, user) -> list[ReconciliationFile]:
+    return list(
+        ReconciliationFile.objects.filter(organization_id=user.organization_id).order_by("-day")[:DAYS_LISTED]
+    )
+
+
+def reconciliation_team(*, user, team_id):
+    """The team asked for, if the user sees it (None = all the user's teams); else LookupError."""
+    if team_id in (None, ""):
+        return None
+    team = teams_for_filter(user=user).filter(pk=team_id).first()
+    if team is None:
+        raise LookupError("No such team")
+    return team
