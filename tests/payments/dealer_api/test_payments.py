@@ -133,7 +133,9 @@ def test_refund_over_stripe_is_idempotent_and_follows_the_web_rules(
         and Refund.objects.count() == 1
         and first["status"] in ("pending", "succeeded")
     )
-    assert Refund.objects.get().stripe_refund_id  # one row, one Stripe refund (its key is derived from the row)
+    assert (
+        Refund.objects.get().stripe_refund_id
+    )  # one row, one Stripe refund (its key is derived from the row)
     conflict = checked(
         api.post(
             url, {"amount_minor": 6_000, "note": "Loaner fee"}, format="json", HTTP_IDEMPOTENCY_KEY="r1"

@@ -13,8 +13,8 @@ from django.utils import timezone
 from organizations.models import Role
 from payments.dealer_webhooks.delivery import webhook_deliveries_sweep
 from payments.dealer_webhooks.events import outbound_event_emit
-from payments.models import WebhookDelivery
 from payments.dealer_webhooks.services import webhook_endpoint_create
+from payments.models import WebhookDelivery
 from tests.factories import OrganizationFactory, UserFactory
 from tests.organizations.test_worker_delivery import real_broker, worker  # noqa: F401  (fixtures)
 
