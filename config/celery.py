@@ -19,6 +19,7 @@ app.autodiscover_tasks(
         "payments.webhooks",
         "payments.cards",
         "payments.dealer_webhooks",
+        "payments.reconciliation_files",
     ],
     related_name="tasks",
 )
@@ -104,6 +105,11 @@ app.conf.beat_schedule = {
     "payments.card-retries-due": {"task": "payments.card_retries_due", "schedule": crontab(minute="*/15")},
     "payments.bulk-charges-resume": {"task": "payments.bulk_charges_resume", "schedule": 60.0},
     "payments.outbound-webhooks-sweep": {"task": "payments.outbound_webhooks_sweep", "schedule": 60.0},
+    # Each dealership's file of yesterday, once its midnight has passed (hourly: every time zone).
+    "payments.reconciliation-files": {
+        "task": "payments.reconciliation_files_due",
+        "schedule": crontab(minute=15),
+    },
 }
 
 

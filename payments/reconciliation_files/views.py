@@ -7,7 +7,9 @@ import datetime as dt
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
 
 from organizations import permissions
 from organizations.selectors import organization_zone
@@ -28,6 +30,10 @@ def csv_response(*, content: str, day: dt.date, excel: bool, name: str) -> HttpR
 def reconciliation_files(request):
     if not permissions.can_download_reports(request.user):
         raise PermissionDenied
+    if request.GET.get("day"):  # the day picker
+        query = {k: v for k, v in request.GET.items() if k in ("team", "excel") and v}
+        url = reverse("payments:reconciliation-file", args=[request.GET["day"][:10]])
+        return redirect(url + ("?" + urlencode(query) if query else ""))
     today = dt.datetime.now(organization_zone(request.user.organization)).date()
     return render(
         request,
@@ -37,6 +43,7 @@ def reconciliation_files(request):
             "teams": teams_for_filter(user=request.user),
             "yesterday": today - dt.timedelta(days=1),
             "today": today,
+            "currency": request.user.organization.currency,
         },
     )
 

@@ -4,6 +4,7 @@ One URL namespace, "payments", for all of them."""
 from django.urls import path
 
 from payments.payouts import views as payout_views
+from payments.reconciliation_files import views as file_views
 from payments.refunds import views as refund_views
 from payments.reports import views as report_views
 from payments.tab import views
@@ -19,6 +20,12 @@ urlpatterns = [
     path("payouts/<int:payout_id>/export.csv", payout_views.payout_export, name="payout-export"),
     path("reports/", report_views.report_list, name="reports"),
     path("reports/<int:report_run_id>/download/", report_views.report_download, name="report-download"),
+    path("reconciliation-files/", file_views.reconciliation_files, name="reconciliation-files"),
+    path(
+        "reconciliation-files/<str:day>/",
+        file_views.reconciliation_file_download,
+        name="reconciliation-file",
+    ),
     path("<int:payment_id>/", views.payment_detail, name="detail"),
     path("<int:payment_id>/refund/", refund_views.payment_refund, name="refund"),
 ]
