@@ -52,13 +52,32 @@ class CustomerInput(serializers.Serializer):
     )
 
     def to_service(self) -> dict:
-        data = dict(self.validated_data)
-        if "phone" in data:
-            data["phone"] = str(data["phone"] or "")
-        return data
+        return customer_input_data(self.validated_data)
+
+
+def customer_input_data(validated: dict) -> dict:
+    """CustomerInput's validated data as customers.services takes it."""
+    data = dict(validated)
+    if "phone" in data:
+        data["phone"] = str(data["phone"] or "")
+    return data
 
 
 CustomerPage = ApiCursorPage
+
+
+def customer_for_api(*, user, data: dict) -> Customer:
+    """A customer given inline (on a payment request): upserted by its external id, else created.
+    `data` is CustomerInput's validated data."""
+    data = customer_input_data(data)
+    if (data.get("external_id") or "").strip():
+        customer, _ = _save(
+            lambda: services.customer_upsert_by_external_id(
+                organization=user.organization, actor=user, external_id=data["external_id"], data=data
+            )
+        )
+        return customer
+    return _save(lambda: services.customer_create(organization=user.organization, actor=user, data=data))
 
 
 def _comparable(data: dict) -> dict:

@@ -14,6 +14,7 @@ from rest_framework.views import APIView
 
 from core.api import AsciiIntegerField
 from core.errors import ApplicationError, Conflict
+from customers.apis import CustomerInput, customer_for_api
 from customers.models import Customer, Opportunity
 from organizations.api_tokens import schema as api_schema  # noqa: F401  (registers the token auth scheme)
 from payments.models import Payment, PaymentRequest
@@ -163,10 +164,17 @@ class PaymentRequestCreateApi(APIView):
         reference = serializers.CharField(max_length=64, help_text="Invoice or contract number")
         channel = serializers.ChoiceField(choices=PaymentRequest.Channel.values)
         allow_partial = serializers.BooleanField(default=False)
+        customer = CustomerInput(
+            required=False,
+            help_text="The customer inline, instead of customer_id: upserted by external_id when given, "
+            "else created",
+        )
 
         def validate(self, attrs):
-            if not attrs.get("customer_id") and not attrs.get("opportunity_id"):
-                raise serializers.ValidationError({"customer_id": ["Give customer_id or opportunity_id."]})
+            if not attrs.get("customer_id") and not attrs.get("opportunity_id") and not attrs.get("customer"):
+                raise serializers.ValidationError(
+                    {"customer_id": ["Give customer_id, opportunity_id or customer."]}
+                )
             return attrs
 
     @extend_schema(
@@ -213,8 +221,11 @@ class PaymentRequestCreateApi(APIView):
             ).first()
             if opportunity is None:
                 raise _field_error("opportunity_id", "No such opportunity in your organization.")
-        customer_id = data.get("customer_id") or opportunity.customer_id
-        customer = Customer.objects.filter(organization_id=user.organization_id, pk=customer_id).first()
+        if data.get("customer") is not None:
+            customer = self._inline_customer(user=user, key=key, data=data["customer"])
+        else:
+            customer_id = data.get("customer_id") or opportunity.customer_id
+            customer = Customer.objects.filter(organization_id=user.organization_id, pk=customer_id).first()
         if customer is None:
             raise _field_error("customer_id", "No such customer in your organization.")
         team = self._team(user=user, team_id=data.get("team_id"))
@@ -254,6 +265,20 @@ class PaymentRequestCreateApi(APIView):
                 raise
             return Response(_serialize(existing), status=status.HTTP_200_OK)
         return Response(_serialize(created), status=status.HTTP_201_CREATED)
+
+    @staticmethod
+    def _inline_customer(*, user, key: str, data: dict) -> Customer:
+        """A retry with the same Idempotency-Key reuses the first call's customer (no second one)."""
+        prior = (
+            PaymentRequest.objects.filter(organization_id=user.organization_id, api_idempotency_key=key)
+            .select_related("customer")
+            .first()
+            if key
+            else None
+        )
+        if prior is not None:
+            return prior.customer
+        return customer_for_api(user=user, data=data)
 
     @staticmethod
     def _team(*, user, team_id):

@@ -91,3 +91,39 @@ def test_cursor_pagination(token_client, org):
     assert seen == sorted(
         Customer.objects.filter(organization=org).values_list("pk", flat=True), reverse=True
     )
+
+
+def test_a_payment_request_with_the_customer_inline_upserts_it_by_external_id(token_client, advisor, org):
+    from payments.models import PaymentRequestEvent
+    from tests.factories import StripeAccountFactory
+
+    StripeAccountFactory(organization=org)
+    api = token_client(["read", "request_payments"], acting_user=advisor)
+    body = {
+        "customer": {**MARIE, "external_id": "DMS-9"},
+        "amount_minor": 12_550,
+        "description": "Brake service",
+        "reference": "RO-7781",
+        "channel": "sms",
+    }
+    first = checked(
+        api.post("/api/v1/payment-requests/create/", body, format="json", HTTP_IDEMPOTENCY_KEY="a"), 201
+    )
+    customer = Customer.objects.get(external_id="DMS-9")
+    assert first["customer_id"] == customer.pk and first["reference"] == "RO-7781"
+    retry = checked(
+        api.post("/api/v1/payment-requests/create/", body, format="json", HTTP_IDEMPOTENCY_KEY="a"), 200
+    )
+    assert retry["id"] == first["id"]
+    body["customer"]["name"] = "Marie Tremblay"  # the DMS renamed her: the same customer, updated
+    second = checked(
+        api.post("/api/v1/payment-requests/create/", body, format="json", HTTP_IDEMPOTENCY_KEY="b"), 201
+    )
+    assert second["customer_id"] == customer.pk and Customer.objects.filter(organization=org).count() == 1
+    assert Customer.objects.get(pk=customer.pk).name == "Marie Tremblay"
+    no_key = {**body, "channel": "email", "customer": {"name": "New Person", "email": "new@example.com"}}
+    third = checked(
+        api.post("/api/v1/payment-requests/create/", no_key, format="json", HTTP_IDEMPOTENCY_KEY="c"), 201
+    )
+    assert Customer.objects.get(pk=third["customer_id"]).name == "New Person"
+    assert PaymentRequestEvent.objects.filter(kind="sent").count() == 3
