@@ -28,7 +28,7 @@ app.autodiscover_tasks(
 # another (a burst of receipts never delays money events; a sweep never delays webhooks). The
 # README's production section says which to scale for what. Routing is by task NAME: names are
 # explicit in every @shared_task and do not change when code moves.
-QUEUE_KINDS = ("webhooks", "money", "messages", "reports", "bulk")
+QUEUE_KINDS = ("webhooks", "money", "messages", "reports", "bulk", "outbound")
 TASK_QUEUE_KIND = {
     # Stripe events: acknowledged by the web process, recorded here (payments, refunds, disputes).
     "payments.process_webhook_event": "webhooks",
@@ -54,6 +54,12 @@ TASK_QUEUE_KIND = {
     "payments.bulk_charges_resume": "bulk",
     "payments.card_retries_due": "bulk",
     "payments.installments_due": "bulk",
+    "payments.reconciliation_files_due": "bulk",
+    "payments.reconciliation_file_build": "reports",  # one organization's day (seconds, not minutes)
+    # Webhooks to the dealer's systems: waits on receivers we don't run (up to 10 s each), so a
+    # slow DMS never delays our own work; the sweep queues the due retries.
+    "payments.outbound_webhook_deliver": "outbound",
+    "payments.outbound_webhooks_sweep": "outbound",
 }
 DEFAULT_QUEUE_KIND = "bulk"  # a task missing from the table waits where it cannot delay money
 

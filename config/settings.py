@@ -346,7 +346,8 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "core.api_schema_hooks.add_errors_and_webhooks",  # the Error responses; the webhook payloads
+        "core.api_schema_hooks.add_error_responses",  # every operation's Error responses
+        "payments.dealer_webhooks.schema.add_webhook_components",  # the outbound webhook payloads
     ],
     "ENUM_NAME_OVERRIDES": {
         "PaymentStatusEnum": "payments.models.payments.Payment.Status",

@@ -7,9 +7,77 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
-from payments.models import Payment, PaymentDisplayStatus, Payout, Refund
+from payments.models import Payment, PaymentDisplayStatus, PaymentRequest, Payout, Refund
+from payments.requests.messages import pay_link
 
 
+# --- payment requests (payments/requests/api.py) and their payment attempts
+@extend_schema_serializer(component_name="PaymentAttempt")
+class PaymentOutputSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Payment
+        fields = [
+            "id",
+            "status",
+            "amount_minor",
+            "currency",
+            "fee_minor",
+            "refunded_minor",
+            "method",
+            "card_brand",
+            "card_last4",
+            "card_funding",
+            "failure_code",
+            "failure_message",
+            "occurred_at",
+        ]
+
+
+@extend_schema_serializer(component_name="PaymentRequest")
+class PaymentRequestOutputSerializer(serializers.ModelSerializer):
+    customer_id = serializers.IntegerField()
+    opportunity_id = serializers.IntegerField(allow_null=True)
+    team_id = serializers.IntegerField()
+    created_by = serializers.CharField(source="created_by.name")
+    resent_from_id = serializers.IntegerField(allow_null=True)
+    balance_minor = serializers.IntegerField()
+    pay_url = serializers.SerializerMethodField()
+    payments = PaymentOutputSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = PaymentRequest
+        fields = [
+            "id",
+            "status",
+            "amount_minor",
+            "currency",
+            "amount_paid_minor",
+            "balance_minor",
+            "description",
+            "reference",
+            "channel",
+            "allow_partial",
+            "customer_id",
+            "opportunity_id",
+            "team_id",
+            "created_by",
+            "resent_from_id",
+            "pay_url",
+            "created_at",
+            "sent_at",
+            "opened_at",
+            "expires_at",
+            "paid_at",
+            "cancelled_at",
+            "expired_at",
+            "payments",
+        ]
+
+    def get_pay_url(self, obj) -> str:
+        return pay_link(obj)
+
+
+# --- payments, refunds, payouts
 @extend_schema_serializer(component_name="Refund")
 class RefundObject(serializers.ModelSerializer):
     payment_id = serializers.IntegerField()

@@ -41,8 +41,8 @@ REQUEST_PAID = {"paid": E.PAYMENT_REQUEST_PAID, "partially_paid": E.PAYMENT_REQU
 
 
 def _request_object(request_id: int) -> dict:
+    from payments.api_objects import PaymentRequestOutputSerializer
     from payments.models import PaymentRequest
-    from payments.requests.api import PaymentRequestOutputSerializer
 
     request = (
         PaymentRequest.objects.select_related("created_by").prefetch_related("payments").get(pk=request_id)

@@ -11,7 +11,7 @@ from rest_framework.views import APIView
 from core.errors import ApplicationError, NotFound, PermissionDenied
 from organizations import permissions
 from payments.reconciliation_files import selectors
-from payments.reconciliation_files.views import csv_response
+from payments.reconciliation_files.selectors import csv_response
 
 
 class ReconciliationFileApi(APIView):

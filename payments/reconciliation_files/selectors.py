@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.http import HttpResponse
+
 from organizations.models import Role
 from organizations.selectors import organization_zone
 from payments.models import ReconciliationFile
@@ -48,3 +50,12 @@ def reconciliation_team(*, user, team_id):
     if team is None:
         raise LookupError("No such team")
     return team
+
+
+def csv_response(*, content: str, day: dt.date, excel: bool, name: str) -> HttpResponse:
+    response = HttpResponse(content.encode("utf-8"), content_type="text/csv; charset=utf-8")
+    suffix = "-excel" if excel else ""
+    response["Content-Disposition"] = (
+        f'attachment; filename="reconciliation-{name}-{day.isoformat()}{suffix}.csv"'
+    )
+    return response

@@ -6,7 +6,7 @@ import datetime as dt
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -14,16 +14,8 @@ from django.utils.http import urlencode
 from organizations import permissions
 from organizations.selectors import organization_zone
 from payments.reconciliation_files import selectors
+from payments.reconciliation_files.selectors import csv_response
 from payments.tab.selectors import teams_for_filter
-
-
-def csv_response(*, content: str, day: dt.date, excel: bool, name: str) -> HttpResponse:
-    response = HttpResponse(content.encode("utf-8"), content_type="text/csv; charset=utf-8")
-    suffix = "-excel" if excel else ""
-    response["Content-Disposition"] = (
-        f'attachment; filename="reconciliation-{name}-{day.isoformat()}{suffix}.csv"'
-    )
-    return response
 
 
 @login_required

@@ -17,10 +17,10 @@ from core.errors import ApplicationError, Conflict
 from customers.apis import CustomerInput, customer_for_api
 from customers.models import Customer, Opportunity
 from organizations.api_tokens import schema as api_schema  # noqa: F401  (registers the token auth scheme)
-from payments.models import Payment, PaymentRequest
+from payments.api_objects import PaymentRequestOutputSerializer
+from payments.models import PaymentRequest
 from payments.requests import selectors
 from payments.requests.expiry import payment_request_expire_if_due
-from payments.requests.messages import pay_link
 from payments.requests.sending import payment_request_cancel, payment_request_create, payment_request_resend
 from teams.models import Team
 
@@ -29,71 +29,6 @@ from teams.models import Team
 class ErrorSerializer(serializers.Serializer):
     message = serializers.CharField()
     extra = serializers.DictField()
-
-
-@extend_schema_serializer(component_name="PaymentAttempt")
-class PaymentOutputSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = Payment
-        fields = [
-            "id",
-            "status",
-            "amount_minor",
-            "currency",
-            "fee_minor",
-            "refunded_minor",
-            "method",
-            "card_brand",
-            "card_last4",
-            "card_funding",
-            "failure_code",
-            "failure_message",
-            "occurred_at",
-        ]
-
-
-@extend_schema_serializer(component_name="PaymentRequest")
-class PaymentRequestOutputSerializer(serializers.ModelSerializer):
-    customer_id = serializers.IntegerField()
-    opportunity_id = serializers.IntegerField(allow_null=True)
-    team_id = serializers.IntegerField()
-    created_by = serializers.CharField(source="created_by.name")
-    resent_from_id = serializers.IntegerField(allow_null=True)
-    balance_minor = serializers.IntegerField()
-    pay_url = serializers.SerializerMethodField()
-    payments = PaymentOutputSerializer(many=True, read_only=True)
-
-    class Meta:
-        model = PaymentRequest
-        fields = [
-            "id",
-            "status",
-            "amount_minor",
-            "currency",
-            "amount_paid_minor",
-            "balance_minor",
-            "description",
-            "reference",
-            "channel",
-            "allow_partial",
-            "customer_id",
-            "opportunity_id",
-            "team_id",
-            "created_by",
-            "resent_from_id",
-            "pay_url",
-            "created_at",
-            "sent_at",
-            "opened_at",
-            "expires_at",
-            "paid_at",
-            "cancelled_at",
-            "expired_at",
-            "payments",
-        ]
-
-    def get_pay_url(self, obj) -> str:
-        return pay_link(obj)
 
 
 @extend_schema_serializer(component_name="PaymentRequestPage")
