@@ -5,7 +5,7 @@ scope, writes `request_payments` (customers are written to request payments from
 from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_serializer
+from drf_spectacular.utils import extend_schema, extend_schema_serializer
 from phonenumber_field.serializerfields import PhoneNumberField
 from rest_framework import serializers, status
 from rest_framework.response import Response
@@ -13,8 +13,8 @@ from rest_framework.views import APIView
 
 from core.api_idempotency import PARAMETER as IDEMPOTENCY_KEY
 from core.api_idempotency import api_error, idempotency_check, idempotency_key
-from core.api_pages import ApiCursorPage, page_of
-from core.errors import ApplicationError
+from core.api_pages import ApiCursorPage, PageParameters, page_of
+from core.errors import ApplicationError, NotFound
 from customers import selectors, services
 from customers.models import Customer, Language
 
@@ -99,24 +99,39 @@ def _save(call):
         raise api_error(exc)
 
 
+@extend_schema_serializer(component_name="CustomerListFilters")
+class CustomerFilters(PageParameters):
+    q = serializers.CharField(
+        required=False, max_length=200, help_text="Search by name, email or phone digits"
+    )
+    external_id = serializers.CharField(
+        required=False, max_length=64, help_text="Exactly this DMS customer number"
+    )
+
+
+def _external_id(value: str) -> str:
+    """A path's external id; one no customer can have (too long, a NUL) finds nobody."""
+    if len(value) > 64 or "\x00" in value:
+        raise NotFound("No such customer in your organization.")
+    return value
+
+
 class CustomerListCreateApi(APIView):
     scopes = {"POST": WRITE}
 
     @extend_schema(
         operation_id="customers_list",
-        parameters=[
-            OpenApiParameter("q", str, description="Search by name, email or phone digits"),
-            OpenApiParameter("external_id", str, description="Exactly this DMS customer number"),
-            OpenApiParameter("limit", int, description="Page size (1-200, default 50)"),
-        ],
+        parameters=[CustomerFilters],
         responses={200: page_of(CustomerObject, "CustomerPage")},
     )
     def get(self, request):
-        query = (request.query_params.get("q") or "")[:200]
+        filters = CustomerFilters(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        query = filters.validated_data.get("q", "")
         customers = selectors.customer_list(organization=request.user.organization, query=query)
-        external_id = request.query_params.get("external_id")
+        external_id = filters.validated_data.get("external_id")
         if external_id is not None:
-            customers = customers.filter(external_id=external_id[:64])
+            customers = customers.filter(external_id=external_id)
         paginator = CustomerPage()
         page = paginator.paginate_queryset(customers.order_by("-id"), request, view=self)
         return paginator.get_paginated_response(CustomerObject(page, many=True).data)
@@ -169,7 +184,9 @@ class CustomerByExternalIdApi(APIView):
     @extend_schema(operation_id="customers_by_external_id_retrieve", responses={200: CustomerObject})
     def get(self, request, external_id: str):
         return Response(
-            CustomerObject(get_object_or_404(_org_customers(request.user), external_id=external_id)).data
+            CustomerObject(
+                get_object_or_404(_org_customers(request.user), external_id=_external_id(external_id))
+            ).data
         )
 
     @extend_schema(
@@ -180,6 +197,7 @@ class CustomerByExternalIdApi(APIView):
         responses={201: CustomerObject, 200: CustomerObject},
     )
     def put(self, request, external_id: str):
+        external_id = _external_id(external_id)
         serializer = CustomerInput(data=request.data)
         serializer.is_valid(raise_exception=True)
         customer, created = _save(

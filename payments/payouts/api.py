@@ -7,7 +7,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.api_pages import ApiCursorPage, page_of
+from core.api_pages import ApiCursorPage, PageParameters, page_of
 from payments.api_objects import PayoutDetailObject, PayoutObject, payment_object_queryset
 from payments.models import Payment
 from payments.payouts.selectors import payout_contents, payout_get_for_user, payouts_for_user
@@ -16,8 +16,13 @@ PayoutPage = ApiCursorPage
 
 
 class PayoutListApi(APIView):
-    @extend_schema(operation_id="payouts_list", responses={200: page_of(PayoutObject, "PayoutPage")})
+    @extend_schema(
+        operation_id="payouts_list",
+        parameters=[PageParameters],
+        responses={200: page_of(PayoutObject, "PayoutPage")},
+    )
     def get(self, request):
+        PageParameters(data=request.query_params).is_valid(raise_exception=True)
         paginator = PayoutPage()
         page = paginator.paginate_queryset(
             payouts_for_user(user=request.user).order_by("-id"), request, view=self

@@ -45,6 +45,8 @@ class ReconciliationFileApi(APIView):
             raise ApplicationError(
                 "day: a date as YYYY-MM-DD.", extra={"fields": {"day": ["A date as YYYY-MM-DD."]}}
             )
+        if not 2000 <= the_day.year <= 2999:
+            raise NotFound("No reconciliation file for that day (years 2000-2999).")
         team_id = request.query_params.get("team_id") or None
         if team_id is not None and (not team_id.isdigit() or len(team_id) > 18):
             raise ApplicationError("team_id: a team id.", extra={"fields": {"team_id": ["A team id."]}})
@@ -52,7 +54,10 @@ class ReconciliationFileApi(APIView):
             team = selectors.reconciliation_team(user=request.user, team_id=team_id)
         except LookupError:
             raise NotFound("No such team in your organization.")
-        excel = (request.query_params.get("excel") or "").lower() in ("1", "true", "yes")
+        excel_param = (request.query_params.get("excel") or "false").lower()
+        if excel_param not in ("true", "false", "1", "0"):
+            raise ApplicationError("excel: true or false.", extra={"fields": {"excel": ["true or false."]}})
+        excel = excel_param in ("true", "1")
         content = selectors.reconciliation_file_csv(user=request.user, day=the_day, team=team, excel=excel)
         return csv_response(
             content=content, day=the_day, excel=excel, name=f"org-{request.user.organization_id}"

@@ -46,6 +46,8 @@ def reconciliation_file_download(request, day: str):
         raise PermissionDenied
     try:
         the_day = dt.date.fromisoformat(day)
+        if not 2000 <= the_day.year <= 2999:
+            raise ValueError(day)
         team = selectors.reconciliation_team(user=request.user, team_id=request.GET.get("team") or None)
     except (ValueError, LookupError):
         raise Http404("No such day or team")

@@ -10,8 +10,8 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.api_pages import ApiCursorPage, page_of
-from core.errors import ApplicationError
+from core.api_pages import ApiCursorPage, PageParameters, page_of
+from core.errors import ApplicationError, NotFound
 from payments.api_objects import PaymentObject, payment_object_queryset
 from payments.tab import services
 from payments.tab.filters import payment_filter
@@ -26,7 +26,7 @@ class PaymentCursorPage(ApiCursorPage):
 
 
 @extend_schema_serializer(component_name="PaymentListFilters")
-class PaymentFilters(serializers.Serializer):
+class PaymentFilters(PageParameters):
     q = serializers.CharField(
         required=False, max_length=200, help_text="Customer name, email, phone or reference"
     )
@@ -42,8 +42,6 @@ class PaymentFilters(serializers.Serializer):
     amount_min_minor = serializers.IntegerField(required=False, **AMOUNT)
     amount_max_minor = serializers.IntegerField(required=False, **AMOUNT)
     reconciled = serializers.BooleanField(required=False, allow_null=True, default=None)
-    limit = serializers.IntegerField(required=False, min_value=1, max_value=200)
-    cursor = serializers.CharField(required=False, max_length=500)
 
     def tab_params(self) -> QueryDict:
         """The same filter the Payments tab applies, in its own parameter names."""
@@ -89,6 +87,8 @@ class PaymentListApi(APIView):
         if not tab.is_valid():
             fields = {TAB_TO_API.get(name, name): list(texts) for name, texts in tab.errors.items()}
             first = next(iter(fields))
+            if set(fields) <= {"team_id", "advisor_id"}:  # a well-formed id of no team/advisor you see
+                raise NotFound(f"No such {first[:-3]} in your organization.", extra={"fields": fields})
             raise ApplicationError(f"{first}: {fields[first][0]}", extra={"fields": fields})
         paginator = PaymentCursorPage()
         page = paginator.paginate_queryset(payment_object_queryset(tab.qs), request, view=self)

@@ -78,12 +78,19 @@ def test_staff_pages_fit_a_360_px_phone(
     Payment.objects.filter(pk=payment.pk).update(payout=payout)
     pages = {
         advisor: ["/customers/", f"/customers/{customer.pk}/", "/requests/", f"/requests/{pr.pk}/"],
-        admin_user: ["/manage/", "/manage/teams/", "/admin-tab/payment-settings/", "/admin-tab/api-tokens/"],
+        admin_user: [
+            "/manage/",
+            "/manage/teams/",
+            "/admin-tab/payment-settings/",
+            "/admin-tab/api-tokens/",
+            "/admin-tab/developers/",
+        ],
         manager: [
             "/payments/",
             f"/payments/{payment.pk}/",
             "/payments/payouts/",
             f"/payments/payouts/{payout.pk}/",
+            "/payments/reconciliation-files/",
         ],
     }
     too_wide = []

@@ -130,7 +130,7 @@ def test_download_from_the_payments_tab_and_the_api(
     client, org, admin_user, manager, advisor, day_world, token_client
 ):
     client.force_login(admin_user)
-    assert "Daily reconciliation files" in client.get("/payments/").content.decode()
+    assert "Daily files" in client.get("/payments/").content.decode()
     assert client.get("/payments/reconciliation-files/").status_code == 200
     picked = client.get("/payments/reconciliation-files/", {"day": "2026-03-08", "excel": "1"})
     assert picked.status_code == 302 and picked.url == "/payments/reconciliation-files/2026-03-08/?excel=1"
