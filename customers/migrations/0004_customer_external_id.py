@@ -6,8 +6,8 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('customers', '0002_initial'),
-        ('organizations', '0003_apitoken_scopes'),
+        ('customers', '0003_alter_customer_preferred_language'),
+        ('organizations', '0004_apitoken_scopes'),
     ]
 
     operations = [
