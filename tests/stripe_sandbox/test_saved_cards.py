@@ -86,7 +86,8 @@ def test_setup_mode_needs_a_currency_or_the_allowed_types(sdk, account):
     customer = sdk.v1.customers.create({"email": "a@example.net"}, _opts(account))
     with pytest.raises(stripe.InvalidRequestError) as err:
         sdk.v1.checkout.sessions.create(
-            {"mode": "setup", "customer": customer.id, "success_url": "https://app.example/ok"}, _opts(account)
+            {"mode": "setup", "customer": customer.id, "success_url": "https://app.example/ok"},
+            _opts(account),
         )
     assert err.value.param == "currency"
 
@@ -179,7 +180,9 @@ def test_payment_mode_with_customer_offers_saved_cards_and_saves_with_setup_futu
     second = make_session(account, customer=customer.id, customer_email=None)
     assert stripe_server.pay_with_saved_card(second.url, cards[0].id).paid
     intent = sdk.v1.payment_intents.retrieve(
-        sdk.v1.checkout.sessions.retrieve(second.id, None, _opts(account)).payment_intent, None, _opts(account)
+        sdk.v1.checkout.sessions.retrieve(second.id, None, _opts(account)).payment_intent,
+        None,
+        _opts(account),
     )
     assert intent.status == "succeeded" and intent.payment_method == cards[0].id
 

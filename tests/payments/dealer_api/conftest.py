@@ -1,4 +1,4 @@
-from tests.payments.openapi_check import assert_matches_schema
+from tests.payments.requests.openapi_check import assert_matches_schema
 
 
 def checked(response, status):

@@ -10,8 +10,8 @@ from organizations.models import Role
 from payments.models import Payout, Refund
 from tests.factories import TeamFactory, UserFactory
 from tests.payments.dealer_api.conftest import checked
-from tests.payments_tab.conftest import make_payment
-from tests.payments_tab.emulator import connected_account, paid_payment
+from tests.payments.emulator import connected_account, paid_payment
+from tests.payments.tab.conftest import make_payment
 
 pytestmark = pytest.mark.django_db
 

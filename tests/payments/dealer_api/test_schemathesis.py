@@ -18,7 +18,7 @@ from schemathesis import GenerationMode
 
 from organizations.api_tokens.services import api_token_create
 from tests.factories import CustomerFactory, PaymentRequestFactory, StripeAccountFactory
-from tests.payments_tab.conftest import make_payment
+from tests.payments.tab.conftest import make_payment
 
 EXAMPLES = {
     GenerationMode.POSITIVE: int(os.environ.get("SCHEMATHESIS_EXAMPLES", "15")),

@@ -11,8 +11,8 @@ from payments.refunds.disputes import payment_dispute_apply
 from payments.refunds.services import refund_create
 from tests.factories import StripeAccountFactory
 from tests.payments.dealer_api.conftest import checked
-from tests.payments_tab.conftest import make_payment
-from tests.payments_tab.emulator import connected_account, paid_payment
+from tests.payments.emulator import connected_account, paid_payment
+from tests.payments.tab.conftest import make_payment
 
 pytestmark = pytest.mark.django_db
 

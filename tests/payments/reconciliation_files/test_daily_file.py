@@ -18,7 +18,7 @@ from payments.tab.filters import payment_filter
 from payments.tab.selectors import payment_totals
 from tests.factories import CustomerFactory
 from tests.payments.dealer_api.conftest import checked
-from tests.payments_tab.conftest import make_payment
+from tests.payments.tab.conftest import make_payment
 
 pytestmark = pytest.mark.django_db
 LA = ZoneInfo("America/Los_Angeles")
