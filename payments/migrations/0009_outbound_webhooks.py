@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('organizations', '0002_initial'),
-        ('payments', '0007_refund_payout'),
+        ('payments', '0008_stripe_account_events_synced_until'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
