@@ -153,6 +153,8 @@ class CustomerSavedCardsApi(APIView):
 
 
 class SavedCardChargeApi(APIView):
+    scopes = {"POST": "request_payments"}  # takes a payment (organizations/permissions rules apply too)
+
     @extend_schema_serializer(component_name="SavedCardChargeInput")
     class InputSerializer(serializers.Serializer):
         amount_minor = serializers.IntegerField(help_text="Integer minor units (cents): 12550 = $125.50")
@@ -223,6 +225,8 @@ class CardChargeDetailApi(APIView):
 
 
 class InstallmentPlanCreateApi(APIView):
+    scopes = {"POST": "request_payments"}  # takes a payment (organizations/permissions rules apply too)
+
     @extend_schema_serializer(component_name="InstallmentInput")
     class PartSerializer(serializers.Serializer):
         due_date = serializers.DateField()

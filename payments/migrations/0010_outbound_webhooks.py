@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('organizations', '0002_initial'),
-        ('payments', '0008_stripe_account_events_synced_until'),
+        ('payments', '0009_card_on_file'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('organizations', '0004_apitoken_scopes'),
-        ('payments', '0009_outbound_webhooks'),
+        ('payments', '0010_outbound_webhooks'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
