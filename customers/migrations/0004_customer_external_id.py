@@ -7,7 +7,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('customers', '0003_alter_customer_preferred_language'),
-        ('organizations', '0004_apitoken_scopes'),
+        ('organizations', '0005_apitoken_scopes'),
     ]
 
     operations = [

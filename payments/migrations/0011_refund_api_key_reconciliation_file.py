@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('organizations', '0004_apitoken_scopes'),
+        ('organizations', '0005_apitoken_scopes'),
         ('payments', '0010_outbound_webhooks'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('organizations', '0003_organization_default_language_user_language'),
+        ('organizations', '0004_message_caps'),
     ]
 
     operations = [
