@@ -279,12 +279,12 @@ PLATFORM_FEE_FIXED_MINOR = env.int("PLATFORM_FEE_FIXED_MINOR", default=30)  # $0
 PAYMENT_REQUEST_LIFETIME_HOURS = 24
 DEFAULT_MAX_PAYMENT_MINOR = 5_000_000  # 50,000.00
 
-# --- Outbound webhooks to the dealer's systems (payments/dealer_webhooks/). Outside development only
-# public https:// receivers; in development (and tests) http:// and local addresses are allowed.
+# --- Outbound webhooks (payments/dealer_webhooks/): public https:// only, except in development/tests.
 OUTBOUND_WEBHOOKS_ALLOW_INSECURE = env.bool("OUTBOUND_WEBHOOKS_ALLOW_INSECURE", default=DEBUG)
 OUTBOUND_WEBHOOK_TIMEOUT_SECONDS = env.float("OUTBOUND_WEBHOOK_TIMEOUT_SECONDS", default=10.0)
-# How long an attempt in flight holds its delivery; after that (a killed worker) the sweep sends it again.
-OUTBOUND_WEBHOOK_LEASE_SECONDS = env.int("OUTBOUND_WEBHOOK_LEASE_SECONDS", default=90)
+OUTBOUND_WEBHOOK_LEASE_SECONDS = env.int(
+    "OUTBOUND_WEBHOOK_LEASE_SECONDS", default=90
+)  # a killed attempt's hold
 
 # --- Celery: Redis when CELERY_BROKER_URL is set; otherwise (make run) kombu's SQLAlchemy transport on a
 # SQLite file under var/: each message is written in one transaction, so an unclean stop (SIGKILL, power
