@@ -282,9 +282,7 @@ DEFAULT_MAX_PAYMENT_MINOR = 5_000_000  # 50,000.00
 # --- Outbound webhooks (payments/dealer_webhooks/): public https:// only, except in development/tests.
 OUTBOUND_WEBHOOKS_ALLOW_INSECURE = env.bool("OUTBOUND_WEBHOOKS_ALLOW_INSECURE", default=DEBUG)
 OUTBOUND_WEBHOOK_TIMEOUT_SECONDS = env.float("OUTBOUND_WEBHOOK_TIMEOUT_SECONDS", default=10.0)
-OUTBOUND_WEBHOOK_LEASE_SECONDS = env.int(
-    "OUTBOUND_WEBHOOK_LEASE_SECONDS", default=90
-)  # a killed attempt's hold
+OUTBOUND_WEBHOOK_LEASE_SECONDS = env.int("OUTBOUND_WEBHOOK_LEASE_SECONDS", default=90)
 
 # --- Celery: Redis when CELERY_BROKER_URL is set; otherwise (make run) kombu's SQLAlchemy transport on a
 # SQLite file under var/: each message is written in one transaction, so an unclean stop (SIGKILL, power
