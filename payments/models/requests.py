@@ -114,8 +114,8 @@ class PaymentRequestEvent(models.Model):
     kind = models.CharField(
         max_length=40
     )  # created, sent, delivered, opened, attempt_failed, paid, refunded, ...
-    from_status = models.CharField(max_length=15, blank=True)
-    to_status = models.CharField(max_length=15, blank=True)
+    from_status = models.CharField(max_length=32, blank=True)
+    to_status = models.CharField(max_length=32, blank=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
