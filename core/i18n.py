@@ -224,6 +224,10 @@ def amount_parse(text, *, language: str | None = None) -> int:
         return parse_major(raw)
     if not value.is_finite():
         raise ValueError(_amount_example(locale))
+    if value.as_tuple().exponent < -2:
+        raise ValueError(gettext("Use at most two decimals."))
+    if len(raw) > 40:
+        raise ValueError(gettext("That amount is too large."))
     return parse_major(format(value, "f"))
 
 

@@ -560,4 +560,20 @@ T = {
         "pl": "Tej prośby o płatność nie można teraz opłacić.",
         "pt_BR": "Esta solicitação de pagamento não pode ser paga no momento.",
     },
+    "Use at most two decimals.": {
+        "fr": "Utilisez au plus deux décimales.",
+        "de": "Höchstens zwei Nachkommastellen.",
+        "es": "Use como máximo dos decimales.",
+        "it": "Usi al massimo due decimali.",
+        "pl": "Podaj najwyżej dwa miejsca po przecinku.",
+        "pt_BR": "Use no máximo duas casas decimais.",
+    },
+    "That amount is too large.": {
+        "fr": "Ce montant est trop élevé.",
+        "de": "Dieser Betrag ist zu hoch.",
+        "es": "Ese importe es demasiado alto.",
+        "it": "Questo importo è troppo alto.",
+        "pl": "Ta kwota jest za duża.",
+        "pt_BR": "Esse valor é alto demais.",
+    },
 }

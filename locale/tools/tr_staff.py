@@ -434,8 +434,6 @@ F = {
         "fr": "Un SMS tient en un segment jusqu’à 160 caractères de l’alphabet GSM-7 (153 par segment au-delà) ; un seul caractère hors de cet alphabet (ç, ê, á, ã, toute lettre polonaise) fait passer tout le texte en UCS-2 : 70 caractères (67 par segment au-delà).",
         "fr_CA": "Un texto tient en un segment jusqu’à 160 caractères de l’alphabet GSM-7 (153 par segment au-delà) ; un seul caractère hors de cet alphabet (ç, ê, á, ã, toute lettre polonaise) fait passer tout le texte en UCS-2 : 70 caractères (67 par segment au-delà).",
     },
-    "Your text": "Votre texte",
-    "Our text": "Notre texte",
     (
         "%(characters)s characters · %(encoding)s · %(segments)s segment",
         "%(characters)s characters · %(encoding)s · %(segments)s segments",
@@ -448,6 +446,8 @@ F = {
     ("more than the %(budget)s segment we aim for", "more than the %(budget)s segments we aim for"): {
         "fr": ["plus que le %(budget)s segment visé", "plus que les %(budget)s segments visés"]
     },
+    "Your text:": "Votre texte :",
+    "Our text:": "Notre texte :",
     "Our texts": "Nos textes",
     ("%(encoding)s, %(segments)s segment", "%(encoding)s, %(segments)s segments"): {
         "fr": ["%(encoding)s, %(segments)s segment", "%(encoding)s, %(segments)s segments"]

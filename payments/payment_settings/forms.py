@@ -76,10 +76,11 @@ class MessageTextsForm(forms.Form):
         super().__init__(*args, **kwargs)
         for language in languages:
             self.fields[f"sms_{language}"] = forms.CharField(
-                required=False, widget=forms.Textarea(attrs={"rows": 3, "data-sms": language})
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 3, "data-sms": language, "lang": language}),
             )
             self.fields[f"email_{language}"] = forms.CharField(
-                required=False, widget=forms.Textarea(attrs={"rows": 6})
+                required=False, widget=forms.Textarea(attrs={"rows": 6, "lang": language})
             )
 
     def texts_by_language(self, languages: list[str]) -> dict[str, dict[str, str]]:

@@ -7,8 +7,8 @@ saves the template (see `message_template_validate`) and left as typed if it sli
 
 The default SMS fits ONE segment in English, German and Italian and at most TWO in the other
 languages (SMS_SEGMENT_BUDGET) for a dealership name of up to 25 characters, any amount up to
-50,000.00 and a SITE_URL of up to 30 characters: the reference is included when it still fits,
-otherwise the shorter text without it is used (tests/payments/test_request_languages.py).
+50,000.00 and a SITE_URL of up to 30 characters: the reference is included when it costs no extra
+segment, otherwise the shorter text without it is sent (tests/payments/test_request_languages.py).
 """
 
 from __future__ import annotations
@@ -101,7 +101,7 @@ class _KeepUnknown(dict):
 
 def template_render(template: str, values: dict[str, str]) -> str:
     try:
-        return string.Formatter().vformat(template, (), _KeepUnknown(values))
+        return string.Formatter().vformat(str(template), (), _KeepUnknown(values))
     except (ValueError, IndexError):  # stray braces: send the text as typed
         return template
 
@@ -129,12 +129,13 @@ def receipt_link(payment: Payment) -> str:
 
 
 def in_customer_language(builder):
-    """Build the text in the language of the customer of the request (or of the payment's request)."""
+    """Build the text in the language of the request's (the payment's, the refund's) customer."""
 
     @functools.wraps(builder)
     def build(obj, *args, **kwargs):
-        request = getattr(obj, "payment_request", obj)
-        with customer_language_override(request.customer):
+        # a PaymentRequest or a Payment (both have .customer), or a Refund (its payment's)
+        customer = obj.customer if hasattr(obj, "customer") else obj.payment.customer
+        with customer_language_override(customer):
             return builder(obj, *args, **kwargs)
 
     return build
@@ -191,11 +192,11 @@ def organization_template(organization, *, language: str, kind: str) -> str:
 
 
 def default_request_sms(values: dict[str, str], *, language: str) -> str:
-    """Our SMS in the active language: with the reference when it fits the language's budget."""
-    text = sms_safe(template_render(str(DEFAULT_SMS_TEMPLATE), values))
-    if sms_segment_count(text) > sms_segment_budget(language):
-        text = sms_safe(template_render(str(DEFAULT_SMS_TEMPLATE_SHORT), values))
-    return text
+    """Our SMS in the active language, with the reference when it costs no extra segment (the
+    text without it stays within the language's budget: tests/payments/test_request_languages.py)."""
+    full = sms_safe(template_render(str(DEFAULT_SMS_TEMPLATE), values))
+    short = sms_safe(template_render(str(DEFAULT_SMS_TEMPLATE_SHORT), values))
+    return full if sms_segment_count(full) <= sms_segment_count(short) else short
 
 
 @in_customer_language
