@@ -43,7 +43,7 @@ def test_confirmation_step_in_the_browser(
     page.get_by_label("Reference number (invoice or contract)").fill("RO-12")
     page.get_by_label("SMS", exact=True).check()
     page.get_by_test_id("send").click()
-    error = page.locator("#id_amount_errors")
+    error = page.locator("#id_amount_error")
     assert "ambiguous" in error.inner_text() and "12.34" in error.inner_text()
     assert not PaymentRequest.objects.exists()
 

@@ -24,8 +24,9 @@ EXAMPLES = {
     GenerationMode.POSITIVE: int(os.environ.get("SCHEMATHESIS_EXAMPLES", "30")),
     GenerationMode.NEGATIVE: int(os.environ.get("SCHEMATHESIS_NEGATIVE_EXAMPLES", "20")),
 }
-# All checks, as configured by default, with one exception: the POST operations (creating a request, a
-# card's installment plan ...) have business rules a
+# All checks, as configured by default, with one exception: the POST and PUT operations (creating a
+# request, a card's installment plan, upserting a customer by external id, who must be reachable by
+# a mobile phone or an email ...) have business rules a
 # schema can't state (the customer must exist in your organization, customer_id or opportunity_id,
 # the organization's currency and maximum amount), answered 400 naming the field. So a schema-valid
 # body may be a 400 there; every other check stays as it is.
@@ -33,7 +34,11 @@ CONFIG = schemathesis.config.SchemathesisConfig.from_str(
     """
 [[operations]]
 include-method = "POST"
-checks.positive_data_acceptance.expected-statuses = ["2xx", "400", "404", "409", "429"]
+checks.positive_data_acceptance.expected-statuses = ["2xx", "400", "403", "404", "409", "429"]
+
+[[operations]]
+include-method = "PUT"
+checks.positive_data_acceptance.expected-statuses = ["2xx", "400", "403", "404", "409", "429"]
 """
 )
 
