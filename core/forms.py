@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from phonenumber_field.formfields import PhoneNumberField
 
 from core.errors import ApplicationError
-from core.money import parse_major
+from core.i18n import amount_parse
 
 
 def form_add_application_error(
@@ -63,13 +63,15 @@ class PhoneField(PhoneNumberField):
 
 
 class AmountField(forms.CharField):
-    """An amount typed in major units ("125.50"), cleaned to integer minor units (12550)."""
+    """An amount typed in major units, as the interface's language writes it ("125.50"; in
+    French "125,50" or "1 234,56"), cleaned to integer minor units (12550). See
+    core.i18n.amount_parse."""
 
     def to_python(self, value):
         value = super().to_python(value)
         if value in self.empty_values:
             return None
         try:
-            return parse_major(value)
+            return amount_parse(value)
         except ValueError as exc:  # the message names the field: "Amount: "12,34" is ambiguous ..."
             raise forms.ValidationError(f"{self.label}: {exc}" if self.label else str(exc))

@@ -165,6 +165,29 @@ def customer_language_activate(customer, *, chosen: str = "") -> str:
     return language
 
 
+def customer_language_override(customer):
+    """`with customer_language_override(customer):` builds a message in the customer's language."""
+    return translation.override(with_country(customer_language(customer), customer.organization.country))
+
+
+# Our customer languages -> Stripe Checkout's `locale` (Stripe's list: "fr-CA", "pt-BR" ...;
+# our Spanish is the Americas', Stripe's "es-419").
+STRIPE_CHECKOUT_LOCALES = {
+    "en": "en",
+    "fr": "fr",
+    "fr-ca": "fr-CA",
+    "de": "de",
+    "es": "es-419",
+    "it": "it",
+    "pl": "pl",
+    "pt-br": "pt-BR",
+}
+
+
+def stripe_checkout_locale(language: str) -> str:
+    return STRIPE_CHECKOUT_LOCALES.get(language, "auto")
+
+
 def language_choices() -> list[tuple[str, str]]:
     """For a language switch: (code, own name) of every customer language."""
     return list(settings.LANGUAGES)
@@ -188,6 +211,8 @@ def amount_parse(text, *, language: str | None = None) -> int:
     for symbol in ("CA$", "US$", "$", "CAD", "USD"):
         raw = raw.replace(symbol, "")
     raw = raw.strip()
+    if locale.language == "en":  # English: core.money's reading, which says how "12,34" could be read
+        return parse_major(raw)
     if not raw or not _TYPED.fullmatch(raw):
         raise ValueError(_amount_example(locale))
     group = get_group_symbol(locale)
@@ -201,12 +226,16 @@ def amount_parse(text, *, language: str | None = None) -> int:
         return parse_major(raw)
     if not value.is_finite():
         raise ValueError(_amount_example(locale))
+    if value.as_tuple().exponent < -2:
+        raise ValueError(gettext("Use at most two decimals."))
+    if len(raw) > 40:
+        raise ValueError(gettext("That amount is too large."))
     return parse_major(format(value, "f"))
 
 
 def _amount_example(locale) -> str:
-    example = format_decimal(Decimal("1234.56"), locale=locale, group_separator=True)
-    return gettext("Enter an amount such as %(example)s.") % {"example": example}
+    example = format_decimal(Decimal("125.50"), format="0.00", locale=locale)
+    return gettext("Enter an amount such as %(example)s") % {"example": example}
 
 
 def amount_input_text(minor: int, *, language: str | None = None) -> str:

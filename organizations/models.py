@@ -55,6 +55,9 @@ class Organization(models.Model):
     fee_fixed_minor = models.PositiveIntegerField(null=True, blank=True)
     sms_template = models.TextField(blank=True)
     email_template = models.TextField(blank=True)
+    # The dealership's own templates per customer language: {"fr": {"sms": "...", "email": "..."}}.
+    # sms_template/email_template above are its default language's (payments/requests/messages.py).
+    message_templates = models.JSONField(default=dict, blank=True)
     reminders_enabled = models.BooleanField(default=True)
     reminder_hours_before_expiry = models.PositiveSmallIntegerField(default=4)
     # Payment requests one customer may be sent (payments/requests/caps.py).

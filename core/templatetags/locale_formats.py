@@ -36,3 +36,11 @@ def utc(value):
     from zoneinfo import ZoneInfo
 
     return value.astimezone(ZoneInfo("UTC")).strftime("%Y-%m-%d %H:%M UTC") if value else ""
+
+
+@register.filter
+def amount_input(minor):
+    """Minor units as the language types them in a field: 125050 -> 1250,50 in French."""
+    from core.i18n import amount_input_text
+
+    return amount_input_text(int(minor)) if minor not in (None, "") else ""

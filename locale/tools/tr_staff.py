@@ -370,5 +370,97 @@ F = {
     "Team %(name)s saved.": "Équipe %(name)s enregistrée.",
     "Payments on for %(name)s.": "Paiements activés pour %(name)s.",
     "Payments off for %(name)s.": "Paiements désactivés pour %(name)s.",
+    "the dealership's name": "le nom de la concession",
+    "the customer's name": "le nom du client",
+    "the amount, e.g. $125.50": "le montant, p. ex. 125,50 $",
+    "the reference number": "le numéro de référence",
+    "the description": "la description",
+    "the pay link": "le lien de paiement",
+    "when the link expires (dealership time)": "quand le lien expire (heure de la concession)",
+    "the advisor's name": "le nom du conseiller",
+    "A { or } has no partner. Write placeholders like {link}; to show a brace itself, type {{ or }}.": "Une { ou } n’a pas sa paire. Écrivez les variables ainsi : {link} ; pour afficher une accolade, tapez {{ ou }}.",
+    "{customer_name} paid {amount} (ref {reference})": "{customer_name} a payé {amount} (réf. {reference})",
+    "{customer_name} paid {amount} for ref {reference} ({description}).\nRequest status: {status}.\n\nDetails: {request_link}\n": "{customer_name} a payé {amount} pour la réf. {reference} ({description}).\nStatut de la demande : {status}.\n\nDétails : {request_link}\n",
+    "Partially paid": "Payé en partie",
+    "Partially refunded": "Remboursé en partie",
+    "Disputed": "Contesté",
+    "Cancelled": "Annulée",
+    "Card": "Carte",
+    "Succeeded": "Réussi",
+    "Canceled": "Annulé",
+    "Requires action": "Action requise",
+    "Requested by customer": "Demandé par le client",
+    "Duplicate": "Doublon",
+    "Fraudulent": "Frauduleux",
+    "SMS": {"fr": "SMS", "fr_CA": "Texto"},
+    "SMS and email": {"fr": "SMS et e-mail", "fr_CA": "Texto et courriel"},
+    "Opened": "Ouverte",
+    "Leave empty to refund everything that is still refundable.": "Laissez vide pour rembourser tout ce qui reste remboursable.",
+    "Enter an amount above zero.": {
+        "fr": "Saisissez un montant supérieur à zéro.",
+        "fr_CA": "Entrez un montant supérieur à zéro.",
+    },
+    "You can refund at most %(amount)s.": "Vous pouvez rembourser au plus %(amount)s.",
+    "Refund of %(amount)s: %(status)s.": "Remboursement de %(amount)s : %(status)s.",
+    "Reference number (invoice or contract)": "Numéro de référence (facture ou contrat)",
+    "Allow partial payment": "Autoriser le paiement partiel",
+    "Customer's mobile": "Cellulaire du client",
+    "Customer's email": {"fr": "E-mail du client", "fr_CA": "Courriel du client"},
+    "In %(currency)s": "En %(currency)s",
+    "You are not in a team with payments enabled; ask an Admin.": "Vous ne faites partie d’aucune équipe dont les paiements sont activés ; adressez-vous à un administrateur.",
+    "This payment request was already sent to %(name)s.": "Cette demande de paiement a déjà été envoyée à %(name)s.",
+    "Payment request sent to %(name)s.": "Demande de paiement envoyée à %(name)s.",
+    "Payment request cancelled; the link no longer works.": "Demande de paiement annulée ; le lien ne fonctionne plus.",
+    "Sent again as a new request to %(name)s.": "Renvoyée à %(name)s comme nouvelle demande.",
+    "Select at least one payment.": "Sélectionnez au moins un paiement.",
+    ("Reconciliation undone for %(n)s payment.", "Reconciliation undone for %(n)s payments."): {
+        "fr": ["Rapprochement annulé pour %(n)s paiement.", "Rapprochement annulé pour %(n)s paiements."]
+    },
+    ("%(n)s payment reconciled.", "%(n)s payments reconciled."): {
+        "fr": ["%(n)s paiement rapproché.", "%(n)s paiements rapprochés."]
+    },
+    "%(skipped)s left as they were (already reconciled, failed, or not yours to reconcile).": "%(skipped)s laissé(s) tel(s) quel(s) (déjà rapproché(s), échoué(s) ou hors de votre périmètre).",
+    "Unknown placeholder(s): %(names)s": "Variable(s) inconnue(s) : %(names)s",
+    "The text must contain {link}, the pay link.": "Le texte doit contenir {link}, le lien de paiement.",
+    "Only Admins change payment settings.": "Seuls les administrateurs modifient les paramètres de paiement.",
+    "Payment settings saved.": "Paramètres de paiement enregistrés.",
+    "Message texts saved.": "Textes des messages enregistrés.",
+    "Message texts": "Textes des messages",
+    "Each customer gets the payment request in their language. Leave a text empty to send ours. The SMS figures are for the longest case: a dealership name of %(name)s characters, a site address of %(site)s characters and %(amount)s.": {
+        "fr": "Chaque client reçoit la demande de paiement dans sa langue. Laissez un texte vide pour envoyer le nôtre. Les chiffres SMS valent pour le cas le plus long : un nom de concession de %(name)s caractères, une adresse de site de %(site)s caractères et %(amount)s.",
+        "fr_CA": "Chaque client reçoit la demande de paiement dans sa langue. Laissez un texte vide pour envoyer le nôtre. Les chiffres des textos valent pour le cas le plus long : un nom de concession de %(name)s caractères, une adresse de site de %(site)s caractères et %(amount)s.",
+    },
+    "An SMS is one segment up to 160 characters of the GSM-7 alphabet (153 each when longer); one character outside it (ç, ê, á, ã, any Polish letter) makes the whole text UCS-2: 70 characters (67 each when longer).": {
+        "fr": "Un SMS tient en un segment jusqu’à 160 caractères de l’alphabet GSM-7 (153 par segment au-delà) ; un seul caractère hors de cet alphabet (ç, ê, á, ã, toute lettre polonaise) fait passer tout le texte en UCS-2 : 70 caractères (67 par segment au-delà).",
+        "fr_CA": "Un texto tient en un segment jusqu’à 160 caractères de l’alphabet GSM-7 (153 par segment au-delà) ; un seul caractère hors de cet alphabet (ç, ê, á, ã, toute lettre polonaise) fait passer tout le texte en UCS-2 : 70 caractères (67 par segment au-delà).",
+    },
+    (
+        "%(characters)s characters · %(encoding)s · %(segments)s segment",
+        "%(characters)s characters · %(encoding)s · %(segments)s segments",
+    ): {
+        "fr": [
+            "%(characters)s caractères · %(encoding)s · %(segments)s segment",
+            "%(characters)s caractères · %(encoding)s · %(segments)s segments",
+        ]
+    },
+    ("more than the %(budget)s segment we aim for", "more than the %(budget)s segments we aim for"): {
+        "fr": ["plus que le %(budget)s segment visé", "plus que les %(budget)s segments visés"]
+    },
+    "Your text:": "Votre texte :",
+    "Our text:": "Notre texte :",
+    "Our texts": "Nos textes",
+    ("%(encoding)s, %(segments)s segment", "%(encoding)s, %(segments)s segments"): {
+        "fr": ["%(encoding)s, %(segments)s segment", "%(encoding)s, %(segments)s segments"]
+    },
+    "Message texts in each language, with their SMS length and segments →": {
+        "fr": "Textes des messages dans chaque langue, avec la longueur et les segments des SMS →",
+        "fr_CA": "Textes des messages dans chaque langue, avec la longueur et les segments des textos →",
+    },
+    "the dealership's default": "la langue par défaut de la concession",
+    "No payments match.": "Aucun paiement ne correspond.",
+    "This payment request is %(status)s.": "Cette demande de paiement est à l’état : %(status)s.",
+    "A payment request that is %(status)s can't become %(to_status)s.": "Une demande de paiement à l’état « %(status)s » ne peut pas passer à « %(to_status)s ».",
+    "This request was already re-sent as request #%(number)s (%(status)s).": "Cette demande a déjà été renvoyée comme demande nº %(number)s (%(status)s).",
+    "This request is already %(status)s; only an open request can be cancelled.": "Cette demande est déjà à l’état « %(status)s » ; seule une demande ouverte peut être annulée.",
 }
 T = {key: (value if isinstance(value, dict) else {"fr": value}) for key, value in F.items()}

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 
 from payments.models import StripeAccount
 
@@ -169,7 +170,9 @@ def requirements_in_plain_words(codes: list[str] | tuple[str, ...]) -> list[str]
 
 def stripe_account_customer_label(stripe_account: StripeAccount) -> str:
     """What customers see for this way of paying (e.g. on the pay page)."""
-    return stripe_account.customer_label or f"Pay by card — {stripe_account.organization.name}"
+    return stripe_account.customer_label or _("Pay by card — %(dealership)s") % {
+        "dealership": stripe_account.organization.name
+    }
 
 
 _STATUS_ORDER = [

@@ -11,13 +11,16 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core.errors import Conflict, NotFound, PermissionDenied
+from core.i18n import customer_language, stripe_checkout_locale
 from notifications.services import email_send, sms_send
 from organizations import permissions
 from payments import gateway
 from payments.accounts.selectors import stripe_account_default
 from payments.cards.consent import CONSENT_VERSION, consent_text
+from payments.cards.messages import card_request_texts
 from payments.models import CardConsent, SavedCard, SavedCardRequest, StripeCustomer
 from payments.requests.states import PaymentRequestError
 
@@ -38,7 +41,7 @@ def stripe_customer_ensure(*, customer: Customer, stripe_account: StripeAccount)
     derived from the row (a crash or a concurrent call can't make two)."""
     try:
         with transaction.atomic():
-            row, _ = StripeCustomer.objects.get_or_create(
+            row, _created = StripeCustomer.objects.get_or_create(
                 customer=customer,
                 stripe_account=stripe_account,
                 defaults={"organization_id": customer.organization_id},
@@ -94,12 +97,9 @@ def card_request_create(
             expires_at=timezone.now() + CARD_REQUEST_LIFETIME,
         )
         link = card_request_link(card_request)
-        if reason == SavedCardRequest.Reason.UPDATE:
-            text = f"{organization.name}: we could not charge your saved card. Please update it here: {link}"
-            subject = f"{organization.name}: please update your card"
-        else:
-            text = f"{organization.name}: save a card for your future payments here: {link}"
-            subject = f"{organization.name}: save a card for future payments"
+        text, subject = card_request_texts(
+            customer=customer, link=link, update=reason == SavedCardRequest.Reason.UPDATE
+        )
         if can_sms:
             sms_send(organization=organization, to=str(customer.phone), body=text, purpose="card_request")
         if customer.email:
@@ -171,7 +171,10 @@ def card_request_start(*, token: str, ip_address: str | None, user_agent: str) -
     goes to Stripe's setup page. Returns its URL; an open page is reused."""
     card_request = card_request_get_by_token(token=token)
     if card_request.status in (SavedCardRequest.Status.SAVED, SavedCardRequest.Status.EXPIRED):
-        raise Conflict(f"This link is {card_request.get_status_display().lower()}.")
+        raise Conflict(
+            _("This link has expired") if card_request.status == SavedCardRequest.Status.EXPIRED
+            else _("Card saved")
+        )
     stripe_customer = stripe_customer_ensure(
         customer=card_request.customer, stripe_account=card_request.stripe_account
     )
@@ -194,7 +197,7 @@ def card_request_start(*, token: str, ip_address: str | None, user_agent: str) -
             account_id=card_request.stripe_account.stripe_id,
             customer_id=stripe_customer.stripe_customer_id,
             currency=card_request.organization.currency,
-            locale=card_request.customer.preferred_language or "",
+            locale=stripe_checkout_locale(customer_language(card_request.customer)),
             success_url=f"{site}/cards/save/{card_request.token}/saved/",
             cancel_url=f"{site}/cards/save/{card_request.token}/",
             expires_at=expires_at,

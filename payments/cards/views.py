@@ -12,9 +12,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from core import i18n
 from core.errors import ApplicationError, NotFound
 from core.forms import form_add_application_error
 from core.money import format_minor
@@ -302,13 +304,14 @@ def save_card_page(request, token: str):
         card_request = services.card_request_open(token=token)
     except NotFound:
         raise Http404("This link does not exist.")
+    i18n.customer_language_activate(card_request.customer, chosen=request.GET.get("lang", ""))
     error = ""
     if request.method == "POST" and card_request.status not in (
         SavedCardRequest.Status.SAVED,
         SavedCardRequest.Status.EXPIRED,
     ):
         if request.POST.get("consent") != "1":
-            error = "Tick the box to authorise the dealership to save and charge your card."
+            error = _("Tick the box to authorise the dealership to save and charge your card.")
         else:
             try:
                 url = services.card_request_start(
@@ -339,6 +342,7 @@ def save_card_return(request, token: str):
         card_request = services.card_request_get_by_token(token=token)
     except NotFound:
         raise Http404("This link does not exist.")
+    i18n.customer_language_activate(card_request.customer)
     card_request = services.card_request_complete(card_request_id=card_request.pk)
     return render(
         request,

@@ -11,8 +11,10 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core.errors import Conflict, NotFound
+from core.i18n import customer_language, stripe_checkout_locale
 from core.money import format_minor
 from payments import gateway
 from payments.fees import application_fee_for
@@ -156,9 +158,13 @@ def checkout_amount_validate(*, request: PaymentRequest, amount_minor: int | Non
 
 
 def _link_unavailable(request: PaymentRequest) -> LinkUnavailable:
-    return LinkUnavailable(
-        f"This payment request is {request.get_status_display().lower()}.", extra={"status": request.status}
-    )
+    """Said to the customer, in their language (the pay page's)."""
+    text = {
+        S.PAID: _("This payment request is already paid."),
+        S.EXPIRED: _("This payment link has expired"),
+        S.CANCELLED: _("This payment request was cancelled"),
+    }.get(request.status, _("This payment request can't be paid right now."))
+    return LinkUnavailable(text, extra={"status": request.status})
 
 
 def payment_request_checkout_start(
@@ -275,6 +281,7 @@ def _checkout_session_create(*, payment_request_id: int, amount: int, save_card:
             idempotency_key=f"checkout-{request.pk}-{attempt}",
             customer_id=customer_id,
             save_card=save_card and bool(customer_id),
+            locale=stripe_checkout_locale(customer_language(request.customer)),
         )
         checkout_session_remember(request, session_id=session.id, url=session.url, amount_minor=amount)
         history_record(

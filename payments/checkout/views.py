@@ -10,6 +10,7 @@ from functools import wraps
 from django.conf import settings
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -109,11 +110,12 @@ def _render_pay_page(
         # The same label the Connections page tells the admin customers will see.
         "label": stripe_account_customer_label(payment_request.stripe_account)
         if payment_request.stripe_account
-        else "Pay by card",
+        else _("Pay by card"),
         "installments": installments_offered(payment_request),
         "can_take_payments": stripe_account_can_take_payments(payment_request.stripe_account),
         "payments": payments,
-        "form": form or PayAmountForm(initial={"amount": minor_to_major_text(payment_request.balance_minor)}),
+        "form": form
+        or PayAmountForm(initial={"amount": i18n.amount_input_text(payment_request.balance_minor)}),
         "error": error,
         "confirming": confirming,
         "is_open": payment_request.status in OPEN_STATUSES,

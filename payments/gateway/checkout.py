@@ -78,13 +78,15 @@ def checkout_session_create(
     idempotency_key: str,
     customer_id: str = "",
     save_card: bool = False,
+    locale: str = "",
 ) -> CheckoutSessionInfo:
     """POST /v1/checkout/sessions on the connected account (mode=payment, one line item).
 
     `payment_method_types` is sent as `allowed_payment_method_types` (the endive name).
     `customer_id` (a Stripe Customer on that account) makes Checkout offer the customer's saved cards
     (instead of `customer_email`); `save_card` saves the card paid with to that customer for
-    off-session use (payment_method_options[card][setup_future_usage], card only: Afterpay stays offered)."""
+    off-session use (payment_method_options[card][setup_future_usage], card only: Afterpay stays offered).
+    `locale` is Checkout's language (one of Stripe's: "fr-CA", "pt-BR", "es-419" ...); "" = Stripe's "auto"."""
     product_data: dict[str, Any] = {"name": product_name}
     if description:
         product_data["description"] = description
@@ -120,6 +122,8 @@ def checkout_session_create(
         params["customer_email"] = customer_email
     if save_card and customer_id:
         params["payment_method_options"] = {"card": {"setup_future_usage": "off_session"}}
+    if locale:
+        params["locale"] = locale
     session = _call(
         lambda options: _client().v1.checkout.sessions.create(params, options),
         account_id=account_id,

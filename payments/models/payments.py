@@ -5,6 +5,7 @@ Money records: amounts are integer minor units (`*_minor`) with an ISO `currency
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from payments.models.accounts import StripeAccount
 from payments.models.requests import PaymentRequest
@@ -33,14 +34,14 @@ class PaymentDisplayStatus(models.TextChoices):
     """A payment's status on the Payments tab: the charge attempt combined with what became of its
     request, so accounting sees what happened to the money (see `Payment.display_status`)."""
 
-    PAID = "paid", "Paid"
-    PARTIALLY_PAID = "partially_paid", "Partially paid"
-    REFUNDED = "refunded", "Refunded"
-    PARTIALLY_REFUNDED = "partially_refunded", "Partially refunded"
-    DISPUTED = "disputed", "Disputed"
-    FAILED = "failed", "Failed"
-    EXPIRED = "expired", "Expired"
-    CANCELLED = "cancelled", "Cancelled"
+    PAID = "paid", _("Paid")
+    PARTIALLY_PAID = "partially_paid", _("Partially paid")
+    REFUNDED = "refunded", _("Refunded")
+    PARTIALLY_REFUNDED = "partially_refunded", _("Partially refunded")
+    DISPUTED = "disputed", _("Disputed")
+    FAILED = "failed", _("Failed")
+    EXPIRED = "expired", _("Expired")
+    CANCELLED = "cancelled", _("Cancelled")
 
 
 def _payment_display_status_expression(status):
@@ -70,18 +71,18 @@ class Payment(models.Model):
     """One charge attempt on Stripe (one PaymentIntent): succeeded or failed."""
 
     class Status(models.TextChoices):
-        SUCCEEDED = "succeeded", "Paid"
-        FAILED = "failed", "Failed"
-        PARTIALLY_REFUNDED = "partially_refunded", "Partially refunded"
-        REFUNDED = "refunded", "Refunded"
-        DISPUTED = "disputed", "Disputed"
+        SUCCEEDED = "succeeded", _("Paid")
+        FAILED = "failed", _("Failed")
+        PARTIALLY_REFUNDED = "partially_refunded", _("Partially refunded")
+        REFUNDED = "refunded", _("Refunded")
+        DISPUTED = "disputed", _("Disputed")
 
     DisplayStatus = PaymentDisplayStatus
 
     class Method(models.TextChoices):
-        CARD = "card", "Card"
-        AFTERPAY = "afterpay_clearpay", "Installments (Afterpay/Clearpay)"
-        SAVED_CARD = "saved_card", "Saved card"
+        CARD = "card", _("Card")
+        AFTERPAY = "afterpay_clearpay", _("Installments (Afterpay/Clearpay)")
+        SAVED_CARD = "saved_card", _("Saved card")
 
     organization = models.ForeignKey(
         "organizations.Organization", on_delete=models.PROTECT, related_name="payments"

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from payments.models.payments import Payment
 
@@ -12,16 +13,16 @@ class Refund(models.Model):
     never refunds twice."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Pending"
-        SUCCEEDED = "succeeded", "Succeeded"
-        FAILED = "failed", "Failed"
-        CANCELED = "canceled", "Canceled"
-        REQUIRES_ACTION = "requires_action", "Requires action"
+        PENDING = "pending", _("Pending")
+        SUCCEEDED = "succeeded", _("Succeeded")
+        FAILED = "failed", _("Failed")
+        CANCELED = "canceled", _("Canceled")
+        REQUIRES_ACTION = "requires_action", _("Requires action")
 
     class Reason(models.TextChoices):
-        REQUESTED_BY_CUSTOMER = "requested_by_customer", "Requested by customer"
-        DUPLICATE = "duplicate", "Duplicate"
-        FRAUDULENT = "fraudulent", "Fraudulent"
+        REQUESTED_BY_CUSTOMER = "requested_by_customer", _("Requested by customer")
+        DUPLICATE = "duplicate", _("Duplicate")
+        FRAUDULENT = "fraudulent", _("Fraudulent")
 
     organization = models.ForeignKey(
         "organizations.Organization", on_delete=models.PROTECT, related_name="refunds"

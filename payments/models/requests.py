@@ -5,6 +5,7 @@ import secrets
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from payments.models.accounts import StripeAccount
 
@@ -15,18 +16,18 @@ def new_pay_token() -> str:
 
 class PaymentRequest(models.Model):
     class Channel(models.TextChoices):
-        SMS = "sms", "SMS"
-        EMAIL = "email", "Email"
-        BOTH = "both", "SMS and email"
+        SMS = "sms", _("SMS")
+        EMAIL = "email", _("Email")
+        BOTH = "both", _("SMS and email")
 
     class Status(models.TextChoices):
-        CREATED = "created", "Created"
-        SENT = "sent", "Sent"
-        OPENED = "opened", "Opened"
-        PARTIALLY_PAID = "partially_paid", "Partially paid"
-        PAID = "paid", "Paid"
-        CANCELLED = "cancelled", "Cancelled"
-        EXPIRED = "expired", "Expired"
+        CREATED = "created", _("Created")
+        SENT = "sent", _("Sent")
+        OPENED = "opened", _("Opened")
+        PARTIALLY_PAID = "partially_paid", _("Partially paid")
+        PAID = "paid", _("Paid")
+        CANCELLED = "cancelled", _("Cancelled")
+        EXPIRED = "expired", _("Expired")
 
     organization = models.ForeignKey(
         "organizations.Organization", on_delete=models.PROTECT, related_name="payment_requests"

@@ -77,3 +77,27 @@ class PaymentSettingsForm(forms.Form):
         if value and "{link}" not in value:
             raise forms.ValidationError("The email must contain {link}, the pay link.")
         return value
+
+
+class MessageTextsForm(forms.Form):
+    """One SMS and one email text per customer language (fields sms_<lang>, email_<lang>)."""
+
+    def __init__(self, *args, languages: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        for language in languages:
+            self.fields[f"sms_{language}"] = forms.CharField(
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 3, "data-sms": language, "lang": language}),
+            )
+            self.fields[f"email_{language}"] = forms.CharField(
+                required=False, widget=forms.Textarea(attrs={"rows": 6, "lang": language})
+            )
+
+    def texts_by_language(self, languages: list[str]) -> dict[str, dict[str, str]]:
+        return {
+            language: {
+                "sms": self.cleaned_data.get(f"sms_{language}", ""),
+                "email": self.cleaned_data.get(f"email_{language}", ""),
+            }
+            for language in languages
+        }

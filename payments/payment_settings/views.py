@@ -6,13 +6,22 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
 from core.errors import ApplicationError
 from core.forms import form_add_application_error
+from core.i18n import organization_language
 from core.money import minor_to_major_text
 from organizations import permissions
 from payments.payment_settings import services
-from payments.payment_settings.forms import PaymentSettingsForm
+from payments.payment_settings.forms import MessageTextsForm, PaymentSettingsForm
+from payments.payment_settings.message_texts import (
+    BUDGET_DEALERSHIP_CHARS,
+    BUDGET_SITE_URL_CHARS,
+    message_texts_for,
+    organization_message_texts_update,
+    sms_amount,
+)
 from payments.requests.messages import (
     DEFAULT_EMAIL_TEMPLATE,
     DEFAULT_SMS_TEMPLATE,
@@ -51,7 +60,7 @@ def payment_settings(request):
         except ApplicationError as exc:
             form_add_application_error(form, exc)
         else:
-            messages.success(request, "Payment settings saved.")
+            messages.success(request, _("Payment settings saved."))
             return redirect("payment-settings")
     return render(
         request,
@@ -61,6 +70,46 @@ def payment_settings(request):
             "placeholders": PLACEHOLDERS,
             "default_sms": DEFAULT_SMS_TEMPLATE,
             "default_email": DEFAULT_EMAIL_TEMPLATE,
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+def message_texts(request):
+    """Per language: the dealership's SMS and email, with each SMS's length, encoding and segments."""
+    if not permissions.can_manage_organization(request.user):
+        raise PermissionDenied
+    org = request.user.organization
+    rows = message_texts_for(organization=org)
+    languages = [row.language for row in rows]
+    initial = {}
+    for row in rows:
+        initial[f"sms_{row.language}"], initial[f"email_{row.language}"] = row.sms, row.email
+    form = MessageTextsForm(request.POST or None, initial=initial, languages=languages)
+    if request.method == "POST" and form.is_valid():
+        try:
+            organization_message_texts_update(
+                user=request.user, texts_by_language=form.texts_by_language(languages)
+            )
+        except ApplicationError as exc:
+            form_add_application_error(form, exc)
+        else:
+            messages.success(request, _("Message texts saved."))
+            return redirect("message-texts")
+    return render(
+        request,
+        "payments/admin/message_texts.html",
+        {
+            "form": form,
+            "rows": [(row, form[f"sms_{row.language}"], form[f"email_{row.language}"]) for row in rows],
+            "placeholders": PLACEHOLDERS,
+            "longest": {
+                "dealership": BUDGET_DEALERSHIP_CHARS,
+                "site": BUDGET_SITE_URL_CHARS,
+                "amount": sms_amount(org),
+            },
+            "default_language": organization_language(org),
         },
         status=400 if request.method == "POST" else 200,
     )

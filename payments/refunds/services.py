@@ -272,21 +272,16 @@ def refund_notice_send(*, refund_id: int) -> None:
     """Tell the customer, by the channel their request used, that money is coming back."""
     from payments.requests.customer_messages import customer_message_send
 
-    refund = Refund.objects.select_related("payment__payment_request__customer", "payment__organization").get(
-        pk=refund_id
-    )
-    payment = refund.payment
-    request = payment.payment_request
-    org = payment.organization
-    money = format_minor(refund.amount_minor, refund.currency)
-    body = (
-        f"{org.name}: we refunded {money} of your payment for {request.reference}. "
-        "It can take 5-10 business days to show on your statement."
-    )
+    refund = Refund.objects.select_related(
+        "payment__payment_request__customer__organization", "payment__payment_request__organization"
+    ).get(pk=refund_id)
+    from payments.requests.messages import refund_notice_texts
+
+    sms_body, email_subject, email_body = refund_notice_texts(refund)  # in the customer's language
     customer_message_send(
-        payment_request=request,
+        payment_request=refund.payment.payment_request,
         purpose="refund",
-        sms_body=body,
-        email_subject=f"Refund from {org.name}",
-        email_body=body,
+        sms_body=sms_body,
+        email_subject=email_subject,
+        email_body=email_body,
     )

@@ -6,11 +6,12 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from core.errors import ApplicationError, PermissionDenied
 from core.forms import form_add_application_error
-from core.money import format_minor
+from core.i18n import money_text
 from organizations import permissions
 from payments.pages import render_in_org_zone
 from payments.refunds.forms import RefundForm
@@ -48,7 +49,11 @@ def payment_refund(request, payment_id: int):
             return render_in_org_zone(request, "payments/tab/refund.html", context, status=400)
         messages.success(
             request,
-            f"Refund of {format_minor(refund.amount_minor, refund.currency)}: {refund.get_status_display().lower()}.",
+            _("Refund of %(amount)s: %(status)s.")
+            % {
+                "amount": money_text(refund.amount_minor, refund.currency),
+                "status": refund.get_status_display().lower(),
+            },
         )
         return redirect("payments:detail", payment_id=payment.pk)
     return render_in_org_zone(

@@ -9,7 +9,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from core.errors import Conflict, NotFound, PermissionDenied
 from core.money import format_minor
@@ -27,6 +28,11 @@ if TYPE_CHECKING:
     from customers.models import Customer, Opportunity
     from organizations.models import User
     from teams.models import Team
+
+
+def _english(label) -> str:
+    with translation.override("en"):
+        return str(label)
 
 
 STRIPE_MIN_CHARGE_MINOR = 50  # Stripe's smallest card charge in USD and CAD: 0.50
@@ -174,7 +180,8 @@ def payment_request_create(
             kind="created",
             actor=user,
             to_status=S.CREATED,
-            message=f"{format_minor(amount_minor, currency)} requested by {PaymentRequest.Channel(channel).label}"
+            # History is stored in English (the channel's English name, whoever sends).
+            message=f"{format_minor(amount_minor, currency)} requested by {_english(PaymentRequest.Channel(channel).label)}"
             + (f" (re-send of #{resent_from.pk})" if resent_from else ""),
             data={"resent_from": resent_from.pk} if resent_from else None,
         )
@@ -251,7 +258,8 @@ def payment_request_resend_check(*, original: PaymentRequest) -> None:
     live = original.resends.exclude(status__in=(S.EXPIRED, S.CANCELLED)).order_by("pk").first()
     if live is not None:
         raise Conflict(
-            f"This request was already re-sent as request #{live.pk} ({live.get_status_display().lower()}).",
+            _("This request was already re-sent as request #%(number)s (%(status)s).")
+            % {"number": live.pk, "status": live.get_status_display().lower()},
             extra={"status": original.status, "resent_as": live.pk},
         )
 
@@ -313,7 +321,8 @@ def payment_request_cancel(*, payment_request_id: int, user: User) -> PaymentReq
             raise PermissionDenied("You can't cancel this payment request.")
         if request.status not in (S.CREATED, *OPEN_STATUSES):
             raise Conflict(
-                f"This request is already {request.get_status_display().lower()}; only an open request can be cancelled.",
+                _("This request is already %(status)s; only an open request can be cancelled.")
+                % {"status": request.get_status_display().lower()},
                 extra={"status": request.status},
             )
         return payment_request_move(

@@ -41,6 +41,7 @@ from django.db import transaction
 from django.db.models import F, QuerySet, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core.errors import ApplicationError, Conflict
 from payments.models import Payment, PaymentRequest
@@ -133,13 +134,13 @@ def payment_request_move(
         from_status = request.status
         if expected_from is not None and from_status not in expected_from:
             raise Conflict(
-                f"This payment request is {request.get_status_display().lower()}.",
+                _("This payment request is %(status)s.") % {"status": request.get_status_display().lower()},
                 extra={"status": from_status},
             )
         if not payment_request_can_move(from_status=from_status, to_status=to_status, kind=kind):
             raise Conflict(
-                f"A {request.get_status_display().lower()} payment request can't become "
-                f"{S(to_status).label.lower()}.",
+                _("A payment request that is %(status)s can't become %(to_status)s.")
+                % {"status": request.get_status_display().lower(), "to_status": S(to_status).label.lower()},
                 extra={"status": from_status},
             )
         now = timezone.now()

@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.db import IntegrityError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.errors import ApplicationError
@@ -54,7 +55,7 @@ def payment_request_new(request):
         customer = get_object_or_404(Customer, organization_id=user.organization_id, pk=customer_id)
     teams = selectors.requestable_teams(user)
     if not teams.exists():
-        messages.error(request, "You are not in a team with payments enabled; ask an Admin.")
+        messages.error(request, _("You are not in a team with payments enabled; ask an Admin."))
         return redirect("customer-detail", customer_id=customer.pk)
 
     initial = {"reference": opportunity.reference if opportunity else "", "channel": "sms"}
@@ -83,7 +84,9 @@ def payment_request_new(request):
         key = f"web-{data['submission_key']}" if data.get("submission_key") else ""
         already = _already_sent(user=user, key=key)
         if already is not None:
-            messages.info(request, f"This payment request was already sent to {customer.name}.")
+            messages.info(
+                request, _("This payment request was already sent to %(name)s.") % {"name": customer.name}
+            )
             return redirect("payment-request-detail", pk=already.pk)
         if request.POST.get("confirm") != "yes":
             # Step 2: the advisor checks the amount (large), the customer and the channel, then sends
@@ -144,12 +147,14 @@ def payment_request_new(request):
                 already = _already_sent(user=user, key=key)
                 if already is None:
                     raise
-                messages.info(request, f"This payment request was already sent to {customer.name}.")
+                messages.info(
+                    request, _("This payment request was already sent to %(name)s.") % {"name": customer.name}
+                )
                 return redirect("payment-request-detail", pk=already.pk)
             except ApplicationError as exc:
                 form_add_application_error(form, exc, field_map=FIELD_FOR_ERROR)
             else:
-                messages.success(request, f"Payment request sent to {customer.name}.")
+                messages.success(request, _("Payment request sent to %(name)s.") % {"name": customer.name})
                 return redirect("payment-request-detail", pk=payment_request.pk)
     return render(
         request,
@@ -229,7 +234,7 @@ def payment_request_cancel(request, pk: int):
     except ApplicationError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, "Payment request cancelled; the link no longer works.")
+        messages.success(request, _("Payment request cancelled; the link no longer works."))
     return redirect("payment-request-detail", pk=payment_request.pk)
 
 
@@ -242,7 +247,9 @@ def payment_request_resend(request, pk: int):
     except ApplicationError as exc:
         messages.error(request, exc.message)
         return redirect("payment-request-detail", pk=payment_request.pk)
-    messages.success(request, f"Sent again as a new request to {new_request.customer.name}.")
+    messages.success(
+        request, _("Sent again as a new request to %(name)s.") % {"name": new_request.customer.name}
+    )
     return redirect("payment-request-detail", pk=new_request.pk)
 
 

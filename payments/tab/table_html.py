@@ -6,6 +6,7 @@ from __future__ import annotations
 import html
 
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 
 from payments.tab import selectors
 
@@ -33,6 +34,7 @@ def rows_html(rows, *, zone, can_select: bool) -> str:
     ~10 ms a page (about half the request); this is the same markup for ~1 ms. Every value
     from the database is escaped."""
     out = []
+    select_label = _esc(gettext("Select") + " ")
     for p in rows:
         ref = _esc(p.reference)
         cells = [f'<tr data-payment-id="{p.pk}" data-reference="{ref}">']
@@ -40,7 +42,7 @@ def rows_html(rows, *, zone, can_select: bool) -> str:
             cells.append("<td></td>")  # nothing to reconcile: no money moved
         elif can_select:
             cells.append(
-                f'<td><input type="checkbox" name="payment_ids" value="{p.pk}" aria-label="Select {ref}"></td>'
+                f'<td><input type="checkbox" name="payment_ids" value="{p.pk}" aria-label="{select_label}{ref}"></td>'
             )
         if p.reconciled_at:
             who = _esc(p.reconciled_by_name)
@@ -61,5 +63,5 @@ def rows_html(rows, *, zone, can_select: bool) -> str:
         )
         out.append("".join(cells))
     if not out:
-        out.append('<tr><td colspan="12" class="muted">No payments match.</td></tr>')
+        out.append(f'<tr><td colspan="12" class="muted">{_esc(gettext("No payments match."))}</td></tr>')
     return mark_safe("\n".join(out))  # noqa: S308 - built from escaped values above

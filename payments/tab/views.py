@@ -13,10 +13,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
-from django.utils.translation import pgettext
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext, pgettext
 from django.views.decorators.http import require_POST
 
 from core.errors import ApplicationError
+from core.i18n import money_text
 from core.money import format_minor
 from organizations import permissions
 from organizations import selectors as organization_selectors
@@ -55,9 +57,9 @@ def payment_list(request):
         totals = selectors.payment_totals(queryset=queryset, zone=zone)
     for row in page.rows:  # pre-formatted cells: far cheaper than template filters per cell
         row.when = row.occurred_at.astimezone(zone).strftime("%Y-%m-%d %H:%M")
-        row.amount_text = format_minor(row.amount_minor, row.currency)
-        row.fee_text = format_minor(row.fee_minor, row.currency)
-        row.net_text = format_minor(row.net_minor, row.currency)
+        row.amount_text = money_text(row.amount_minor, row.currency)  # in the interface's language
+        row.fee_text = money_text(row.fee_minor, row.currency)
+        row.net_text = money_text(row.net_minor, row.currency)
     currency = user.organization.currency
     top = totals.max_day_minor or 1
     chart = "".join(
@@ -162,11 +164,17 @@ def payment_reconcile(request):
     ids = [i for i in request.POST.getlist("payment_ids") if i.isdigit()]
     action = request.POST.get("action", "reconcile")
     if not ids:
-        messages.error(request, "Select at least one payment.")
+        messages.error(request, _("Select at least one payment."))
         return redirect(safe_next_url(request, reverse("payments:list")))
     if action == "undo":
         n = payments_unreconcile(user=user, payment_ids=[int(i) for i in ids])
-        messages.success(request, f"Reconciliation undone for {n} payment{'s' if n != 1 else ''}.")
+        messages.success(
+            request,
+            ngettext(
+                "Reconciliation undone for %(n)s payment.", "Reconciliation undone for %(n)s payments.", n
+            )
+            % {"n": n},
+        )
     else:
         n = payments_reconcile(
             user=user,
@@ -174,8 +182,10 @@ def payment_reconcile(request):
             document_number=request.POST.get("document_number", ""),
         )
         skipped = len(ids) - n
-        text = f"{n} payment{'s' if n != 1 else ''} reconciled."
+        text = ngettext("%(n)s payment reconciled.", "%(n)s payments reconciled.", n) % {"n": n}
         if skipped:
-            text += f" {skipped} left as they were (already reconciled, failed, or not yours to reconcile)."
+            text += " " + _(
+                "%(skipped)s left as they were (already reconciled, failed, or not yours to reconcile)."
+            ) % {"skipped": skipped}
         messages.success(request, text)
     return redirect(safe_next_url(request, reverse("payments:list")))

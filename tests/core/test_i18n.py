@@ -196,5 +196,5 @@ def test_amount_input_refuses_what_it_would_have_to_guess(language, typed):
 def test_amount_error_is_in_the_language_with_a_local_example():
     with translation.override("fr-ca"), pytest.raises(ValueError) as error:
         i18n.amount_parse("douze", language="fr-ca")
-    assert plain(str(error.value)) == "Entrez un montant, par exemple 1 234,56."
+    assert str(error.value) == "Entrez un montant, par exemple 125,50"
     assert i18n.amount_input_text(125_050, language="fr-ca") == "1250,50"

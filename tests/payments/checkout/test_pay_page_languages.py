@@ -80,3 +80,30 @@ def test_expired_and_cancelled_pages_in_the_customer_language(client, canadian_o
     pr = PaymentRequestFactory(organization=canadian_org, customer__preferred_language="fr-ca", status=status)
     html = client.get(f"/pay/{pr.token}/").content.decode()
     assert text in html and "communiquer avec Garage Tremblay" in html.replace("\u00a0", " ")
+
+
+@pytest.mark.django_db
+def test_partial_amount_typed_in_french_on_the_pay_page(client, stripe_server):
+    from payments.models import PaymentRequest
+    from tests.factories import CustomerFactory, TeamFactory, UserFactory
+    from tests.payments.request_helpers import connected_account
+
+    org = OrganizationFactory(country="CA", currency="CAD")
+    account = connected_account(stripe_server, org, country="CA")
+    pr = PaymentRequestFactory(
+        organization=org,
+        team=TeamFactory(organization=org, payments_enabled=True, stripe_account=account),
+        stripe_account=account,
+        created_by=UserFactory(organization=org),
+        customer=CustomerFactory(organization=org, preferred_language="fr-ca"),
+        amount_minor=150_000,
+        allow_partial=True,
+    )
+    page = client.get(f"/pay/{pr.token}/").content.decode()
+    assert 'value="1500,00"' in page  # the balance, as a French speaker types it
+    response = client.post(f"/pay/{pr.token}/checkout/", {"amount": "1 234,56"})
+    assert response.status_code == 303
+    pr = PaymentRequest.objects.get(pk=pr.pk)
+    assert pr.checkout_session_amount_minor == 123_456
+    response = client.post(f"/pay/{pr.token}/checkout/", {"amount": "12,345"})
+    assert response.status_code == 400 and "Utilisez au plus deux décimales." in response.content.decode()
