@@ -2,17 +2,17 @@ from zoneinfo import ZoneInfo
 
 from django import template
 
-from core.money import format_minor
+from core.i18n import money_text
 
 register = template.Library()
 
 
 @register.filter
 def amount(minor, currency="USD"):
-    """{{ pr.amount_minor|amount:pr.currency }} -> $125.50"""
+    """{{ pr.amount_minor|amount:pr.currency }} -> $125.50; in French 125,50 $US (the page's language)."""
     if minor in (None, ""):
         return ""
-    return format_minor(int(minor), currency or "USD")
+    return money_text(int(minor), currency or "USD")
 
 
 @register.filter

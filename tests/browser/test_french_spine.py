@@ -76,6 +76,11 @@ def test_send_pay_refund_reconcile_in_french(
     desk.get_by_label("Texto", exact=True).check()
     shot(desk, "fr-1-request")
     desk.get_by_test_id("send").click()
+    # The confirmation step shows the amount as it was read, in French, before anything is sent.
+    assert nbsp(desk.get_by_test_id("confirm-amount").inner_text()) == "1 234,56 $"
+    assert nbsp(desk.get_by_test_id("confirm-send").inner_text()) == "Envoyer 1 234,56 $"
+    shot(desk, "fr-1b-request-confirm")
+    desk.get_by_test_id("confirm-send").click()
     desk.wait_for_url(re.compile(r".*/requests/\d+/$"))
     assert "Demande de paiement envoyée à Luc Lapointe" in desk.content()
     pr = PaymentRequest.objects.get(reference="RO-9001")
