@@ -172,7 +172,8 @@ def card_request_start(*, token: str, ip_address: str | None, user_agent: str) -
     card_request = card_request_get_by_token(token=token)
     if card_request.status in (SavedCardRequest.Status.SAVED, SavedCardRequest.Status.EXPIRED):
         raise Conflict(
-            _("This link has expired") if card_request.status == SavedCardRequest.Status.EXPIRED
+            _("This link has expired")
+            if card_request.status == SavedCardRequest.Status.EXPIRED
             else _("Card saved")
         )
     stripe_customer = stripe_customer_ensure(

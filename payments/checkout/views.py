@@ -16,7 +16,6 @@ from django.views.decorators.http import require_POST
 
 from core import i18n
 from core.errors import ApplicationError, NotFound
-from core.money import minor_to_major_text
 from core.throttle import client_ip, rate_limit_check, rate_limit_hit, retry_after_text
 from payments.accounts.selectors import stripe_account_can_take_payments, stripe_account_customer_label
 from payments.cards.consent import consent_text
