@@ -230,7 +230,7 @@ def invitation_create(
 
 @transaction.atomic
 def invitation_send(*, invitation_id: int) -> Invitation | None:
-    """Send the SMS and the email with the registration link. Safe to run twice: a sent
+    """Send the email with the registration link, and an SMS saying where it went. Safe to run twice: a sent
     invitation (sent_at set) is not sent again; re-send clears sent_at with a fresh token."""
     from notifications.services import email_send, sms_send
 
@@ -248,22 +248,10 @@ def invitation_send(*, invitation_id: int) -> Invitation | None:
         "link": invitation_link(invitation=invitation),
         "expires_days": INVITATION_LIFETIME.days,
     }
-    # In the dealership's language: the invitee has no profile language yet.
+    # In the dealership's language: the invitee has no profile language yet. The SMS never carries
+    # the registration link, and reads the same whether or not the address already has an account:
+    # only the email's owner can register with it, and the phone the Admin typed learns nothing.
     with translation.override(i18n.organization_language(organization)):
-        if User.objects.filter(email__iexact=invitation.email).exists():
-            # The address already has an account (at another dealership): only its owner is told, by
-            # email, without a registration link; the Manage tab shows the invitation as sent either way.
-            email_send(
-                organization=organization,
-                to=invitation.email,
-                subject=_("You're invited to %(dealership)s on TextPay") % {"dealership": organization.name},
-                body=render_to_string("organizations/messages/invitation_email_account_exists.txt", context),
-                purpose="invitation",
-                invitation=invitation,
-            )
-            invitation.sent_at = timezone.now()
-            invitation.save(update_fields=["sent_at"])
-            return invitation
         if invitation.phone:
             sms_send(
                 organization=organization,
@@ -272,15 +260,28 @@ def invitation_send(*, invitation_id: int) -> Invitation | None:
                 purpose="invitation",
                 invitation=invitation,
             )
-        email_send(
-            organization=organization,
-            to=invitation.email,
-            subject=_("You're invited to %(dealership)s on TextPay") % {"dealership": organization.name},
-            body=render_to_string("organizations/messages/invitation_email.txt", context),
-            html_body=render_to_string("organizations/messages/invitation_email.html", context),
-            purpose="invitation",
-            invitation=invitation,
-        )
+        subject = _("You're invited to %(dealership)s on TextPay") % {"dealership": organization.name}
+        if User.objects.filter(email__iexact=invitation.email).exists():
+            # The address already has an account (at another dealership): its owner is told, by
+            # email, without a registration link; the Manage tab shows the invitation as sent either way.
+            email_send(
+                organization=organization,
+                to=invitation.email,
+                subject=subject,
+                body=render_to_string("organizations/messages/invitation_email_account_exists.txt", context),
+                purpose="invitation",
+                invitation=invitation,
+            )
+        else:
+            email_send(
+                organization=organization,
+                to=invitation.email,
+                subject=subject,
+                body=render_to_string("organizations/messages/invitation_email.txt", context),
+                html_body=render_to_string("organizations/messages/invitation_email.html", context),
+                purpose="invitation",
+                invitation=invitation,
+            )
     invitation.sent_at = timezone.now()
     invitation.save(update_fields=["sent_at"])
     return invitation

@@ -399,14 +399,14 @@ T = {
         "pl": "Będziesz logować się adresem %(email)s.",
         "pt_BR": "Você vai entrar com %(email)s.",
     },
-    "%(inviter)s invited you to %(dealership)s on TextPay. Set your password (link valid %(days)s days): %(link)s": {
-        "fr": "%(inviter)s vous invite chez %(dealership)s sur TextPay. Choisissez votre mot de passe (lien valable %(days)s jours) : %(link)s",
-        "fr_CA": "%(inviter)s vous invite chez %(dealership)s sur TextPay. Choisissez votre mot de passe (lien valide %(days)s jours) : %(link)s",
-        "de": "%(inviter)s hat Sie zu %(dealership)s auf TextPay eingeladen. Passwort festlegen (Link %(days)s Tage gültig): %(link)s",
-        "es": "%(inviter)s le invitó a %(dealership)s en TextPay. Elija su contraseña (enlace válido %(days)s días): %(link)s",
-        "it": "%(inviter)s La invita in %(dealership)s su TextPay. Scelga la password (link valido %(days)s giorni): %(link)s",
-        "pl": "%(inviter)s zaprasza Cię do %(dealership)s w TextPay. Ustaw hasło (link ważny %(days)s dni): %(link)s",
-        "pt_BR": "%(inviter)s convidou você para %(dealership)s no TextPay. Crie sua senha (link válido por %(days)s dias): %(link)s",
+    "%(inviter)s invited you to %(dealership)s on TextPay. We emailed the link to set your password to %(email)s.": {
+        "fr": "%(inviter)s vous invite chez %(dealership)s sur TextPay. Le lien pour choisir votre mot de passe a été envoyé à %(email)s.",
+        "fr_CA": "%(inviter)s vous invite chez %(dealership)s sur TextPay. Le lien pour choisir votre mot de passe a été envoyé par courriel à %(email)s.",
+        "de": "%(inviter)s hat Sie zu %(dealership)s auf TextPay eingeladen. Den Link zum Festlegen Ihres Passworts haben wir an %(email)s gesendet.",
+        "es": "%(inviter)s le invitó a %(dealership)s en TextPay. Enviamos el enlace para elegir su contraseña a %(email)s.",
+        "it": "%(inviter)s La invita in %(dealership)s su TextPay. Abbiamo inviato il link per scegliere la password a %(email)s.",
+        "pl": "%(inviter)s zaprasza Cię do %(dealership)s w TextPay. Link do ustawienia hasła wysłaliśmy na %(email)s.",
+        "pt_BR": "%(inviter)s convidou você para %(dealership)s no TextPay. Enviamos o link para criar sua senha para %(email)s.",
     },
     "You're invited to %(dealership)s on TextPay": {
         "fr": "Invitation à rejoindre %(dealership)s sur TextPay",

@@ -120,4 +120,6 @@ def test_real_worker_delivers_the_invitation_sms_into_the_outbox(worker):
     assert sms is not None, "the worker did not deliver the SMS in time"
     assert (sms.backend, sms.to) == ("outbox", "+13125550123")
     invitation = Invitation.objects.get(pk=invitation.pk)
-    assert invitation.token in sms.body and invitation.sent_at is not None
+    email = OutboundMessage.objects.get(invitation=invitation, channel="email")
+    assert invitation.token in email.body and invitation.sent_at is not None
+    assert invitation.token not in sms.body and "wendy@example.com" in sms.body
