@@ -103,6 +103,8 @@ T = {
         "fr": "Rembourser ce montant du paiement %(reference)s à %(name)s (%(method)s) ?"
     },
     "Dispute": {"fr": "Litige"},
+    "Taken from your balance": {"fr": "Prélevé sur votre solde"},
+    "Net after the dispute": {"fr": "Net après le litige"},
     "Disputed amount": {"fr": "Montant contesté"},
     "Evidence due by": {"fr": "Preuves à fournir avant le"},
     "Respond with your evidence (invoice, signed repair order, photos) in Stripe's Express dashboard, under Payments → Disputes, before the deadline.": {

@@ -108,6 +108,13 @@ def payment_dispute_latest(*, payment: Payment) -> dict | None:
         "under_review",
         "warning_under_review",
     )
+    # Stripe takes the disputed amount from the balance while a (non-inquiry) dispute is open and
+    # keeps it when lost; an inquiry (warning_*) moves no money; a won dispute gives it back.
+    status = data.get("status", "")
+    data["debited_minor"] = (
+        int(data.get("amount_minor") or 0) if status in ("needs_response", "under_review", "lost") else 0
+    )
+    data["net_after_minor"] = payment.net_minor - data["debited_minor"]
     data["states"] = [
         {"at": e.created_at, "label": STATUSES.get((e.data or {}).get("status", ""), e.message)}
         for e in events

@@ -58,7 +58,9 @@ def test_admin_invites_a_manager_who_registers_from_the_outbox_link(browser, sit
     sms = invitee.locator('[data-testid="outbox-message"][data-channel="sms"][data-to="+13125550142"]')
     assert sms.count() == 1
     assert "nina@example.com" in sms.inner_text() and "/accounts/register/" not in sms.inner_text()
-    email = invitee.locator('[data-testid="outbox-message"][data-channel="email"][data-to="nina@example.com"]')
+    email = invitee.locator(
+        '[data-testid="outbox-message"][data-channel="email"][data-to="nina@example.com"]'
+    )
     link = email.locator('a[href*="/accounts/register/"]').first
     href = link.get_attribute("href")
     link.click()

@@ -245,7 +245,8 @@ def test_inviting_an_email_used_at_another_dealership_does_not_tell_this_dealers
     assert not LINK.search(notice.body)
     # Both phones get the same SMS (pointing to the email), neither with a link.
     sms = {
-        m.invitation.email: m.body for m in OutboundMessage.objects.filter(channel="sms").select_related("invitation")
+        m.invitation.email: m.body
+        for m in OutboundMessage.objects.filter(channel="sms").select_related("invitation")
     }
     assert sms["taken@rival.example"].replace("taken@rival.example", "X") == sms["fresh@example.com"].replace(
         "fresh@example.com", "X"

@@ -82,6 +82,7 @@ def test_a_dispute_notifies_admins_and_the_teams_managers_and_shows_on_the_payme
     page = html.unescape(client.get(f"/payments/{p.pk}/").content.decode())
     assert "Won: the money stays with you" in page and "Needs a response" in page  # both states listed
     assert 'data-testid="dispute-respond-admin"' not in page  # nothing left to do
+    assert 'data-testid="dispute-net"' not in page  # won: the money came back, the payment's net stands
 
 
 @pytest.mark.parametrize(
