@@ -6,7 +6,7 @@ emulator limited to 100 requests/s, with the shared Redis token bucket at 100/s.
 Target: done in at most 1.1 x the floor set by the limit (5,000 / 100 = 50 s), 0 double charges
 (counted in the emulator: succeeded charges per payment request), and no 429 left unretried (every
 item paid). Not a test: timings never decide pass/fail. Uses its own database (BENCH_CARDS_DATABASE_URL,
-default textpay_cards_bench, dropped and migrated each run), Redis db 10 and port 8116.
+default textpay_cards_bench, dropped and migrated each run), Redis db 12 and port 8116.
 
 The emulator runs in its own process (`--serve`), holds the dealership's account, 5,000 Customers and
 their saved cards made directly in its state, answers 429 rate_limit above --rate, and keeps no events.
@@ -30,7 +30,7 @@ PY = sys.executable
 API_KEY = "sk_test_bench_cards"
 PORT = int(os.environ.get("BENCH_CARDS_PORT", "8116"))
 DB_URL = os.environ.get("BENCH_CARDS_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/textpay_cards_bench")
-REDIS_URL = os.environ.get("BENCH_CARDS_REDIS_URL", "redis://127.0.0.1:6379/10")
+REDIS_URL = os.environ.get("BENCH_CARDS_REDIS_URL", "redis://127.0.0.1:6379/12")
 
 
 # --- the emulator process ------------------------------------------------------------------------
@@ -105,6 +105,8 @@ def env_for(prefix: str, rate: float, shards: int, burst: float) -> dict:
         "CELERY_TASK_ALWAYS_EAGER": "0",
         "CELERY_QUEUE_PREFIX": prefix,
         "STRIPE_SECRET_KEY": API_KEY,
+        "STRIPE_WEBHOOK_SECRET": "whsec_bench_cards_platform",  # production settings require both
+        "STRIPE_CONNECT_WEBHOOK_SECRET": "whsec_bench_cards_connect",
         "STRIPE_API_BASE": f"http://127.0.0.1:{PORT}",
         "CARD_CHARGE_RATE_PER_SECOND": str(rate),
         "CARD_CHARGE_RATE_BURST": str(burst),
@@ -186,6 +188,79 @@ def rows_load(fixture: dict):
     return manager, team, customers
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU of one process (all its threads), from /proc."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def machine_busy_seconds() -> tuple[float, float]:
+    """(busy, total) CPU seconds of the whole machine since boot, from /proc/stat."""
+    values = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = values[3] + values[4]
+    tick = os.sysconf("SC_CLK_TCK")
+    return (sum(values) - idle) / tick, sum(values) / tick
+
+
+def postgres_cpu_seconds() -> float:
+    """CPU of the PostgreSQL backends connected to the bench's database (their title names it), plus
+    the server's own background processes (WAL writer, checkpointer: shared by every database)."""
+    database = DB_URL.rsplit("/", 1)[1]
+    total = 0.0
+    for pid in os.listdir("/proc"):
+        if pid.isdigit():
+            try:
+                if Path(f"/proc/{pid}/comm").read_text().strip() != "postgres":
+                    continue
+                title = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+                if f" {database} " in title or "writer" in title or "checkpointer" in title:
+                    total += cpu_seconds(int(pid))
+            except (FileNotFoundError, ProcessLookupError, IndexError):
+                pass
+    return total
+
+
+def profile_items(run, count: int) -> None:
+    """Charge `count` items one after another in this process: CPU per charge, SQL statements per
+    charge, and the top functions by cumulative time (where our side of a charge goes)."""
+    import cProfile
+    import pstats
+
+    from django.db import connection
+
+    from payments.cards import bulk
+    from payments.models import BulkCharge, BulkChargeItem
+
+    BulkCharge.objects.filter(pk=run.pk).update(status=BulkCharge.Status.RUNNING)
+    run.refresh_from_db()
+    items = list(
+        BulkChargeItem.objects.filter(run=run)
+        .select_related("saved_card__stripe_customer__stripe_account", "customer")
+        .order_by("pk")[:count]
+    )
+    statements = []
+    connection.execute_wrappers.append(lambda execute, sql, *a: (statements.append(sql), execute(sql, *a))[1])
+    profiler = cProfile.Profile()
+    wall, cpu = time.perf_counter(), time.process_time()
+    profiler.enable()
+    for item in items:
+        bulk.bulk_charge_item_process(item=item, run=run)
+    profiler.disable()
+    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    print(
+        f"{count} charges: {1000 * wall / count:.1f} ms wall, {1000 * cpu / count:.1f} ms CPU of this process, "
+        f"{len(statements) / count:.1f} SQL statements each",
+        flush=True,
+    )
+    kinds = {}
+    for sql in statements:
+        head = " ".join(sql.split()[:4])[:70]
+        kinds[head] = kinds.get(head, 0) + 1
+    for head, n in sorted(kinds.items(), key=lambda kv: -kv[1])[:25]:
+        print(f"  {n / count:5.2f}/charge  {head}")
+    pstats.Stats(profiler).sort_stats(os.environ.get("BENCH_PROFILE_SORT", "cumulative")).print_stats(35)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--cards", type=int, default=5000)
@@ -196,6 +271,12 @@ def main() -> None:
     parser.add_argument("--pool", default="threads")
     parser.add_argument("--shards", type=int, default=12)
     parser.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--profile",
+        type=int,
+        default=0,
+        help="charge this many items in this process under cProfile, SQL counted",
+    )
     parser.add_argument("--fixture", default="/tmp/textpay-bench-cards.json")
     args = parser.parse_args()
     if args.serve:
@@ -233,6 +314,9 @@ def main() -> None:
             user=manager, team=team, description="Fleet month end", reference="ME-BENCH",
             rows=[(c.pk, 2_500) for c in customers],
         )  # fmt: skip
+        if args.profile:
+            profile_items(run, args.profile)
+            return
         queue = f"{prefix}bulk"
         for i in range(args.workers):
             workers.append(
@@ -265,6 +349,11 @@ def main() -> None:
         time.sleep(8)  # workers up
         control("POST", "/_sandbox/rate_limit", {"rate": args.rate, "burst": args.rate})
         start = time.monotonic()
+        cpu_before = {
+            "workers": sum(cpu_seconds(w.pid) for w in workers),
+            "emulator": cpu_seconds(emulator.pid),
+        }
+        pg_before, (busy_before, total_before) = postgres_cpu_seconds(), machine_busy_seconds()
         bulk.bulk_charge_confirm(user=manager, run=run)
         last = -1
         while BulkCharge.objects.get(pk=run.pk).status != "done":
@@ -276,6 +365,14 @@ def main() -> None:
             assert time.monotonic() - start < 1800, "over 30 minutes"
             time.sleep(0.25)
         elapsed = time.monotonic() - start
+        busy_after, total_after = machine_busy_seconds()
+        cpu_ms = {
+            "workers": 1000 * (sum(cpu_seconds(w.pid) for w in workers) - cpu_before["workers"]) / args.cards,
+            "emulator": 1000 * (cpu_seconds(emulator.pid) - cpu_before["emulator"]) / args.cards,
+            "postgres": 1000 * (postgres_cpu_seconds() - pg_before) / args.cards,
+        }
+        machine_ms = 1000 * (busy_after - busy_before) / args.cards
+        cores = os.cpu_count() or 1
         summary = control("GET", "/_sandbox/charges/summary?metadata_key=payment_request_id")
         limits = control("GET", "/_sandbox/rate_limit")
         doubles = sum(1 for n in summary["succeeded_by"].values() if n > 1)
@@ -293,6 +390,12 @@ def main() -> None:
             "items_not_paid": args.cards - paid,
             "429_answered": limits["refused"],
             "workers": f"{args.workers} x {args.pool}/{args.concurrency}, {args.shards} shards, bucket burst {args.burst}",
+            "cpu_ms_per_charge": {k: round(v, 1) for k, v in cpu_ms.items()},
+            "machine_busy_ms_per_charge": round(machine_ms, 1),
+            "machine_busy_share": round((busy_after - busy_before) / (total_after - total_before), 3),
+            # What this machine could do if the charges had all of its CPU: cores / CPU per charge.
+            "cpu_bound_charges_per_s": round(cores * 1000 / sum(cpu_ms.values()), 1),
+            "load_average": os.getloadavg()[0],
         }
         print(json.dumps(result, indent=2), flush=True)
     finally:

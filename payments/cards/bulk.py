@@ -183,6 +183,7 @@ def _item_charge(item: BulkChargeItem, run: BulkCharge) -> CardCharge:
         kind=CardCharge.Kind.BULK,
         submission_key=f"bulk-item-{item.pk}",
         bulk_item=item,
+        look_first=False,
     )
 
 
@@ -205,7 +206,7 @@ def bulk_charge_item_process(*, item: BulkChargeItem, run: BulkCharge) -> str:
     delays = settings.BULK_CHARGE_BACKOFF_SECONDS
     for attempt in range(len(delays) + 1):
         try:
-            charge = card_charge_submit(charge_id=charge.pk)
+            charge = card_charge_submit(charge_id=charge.pk, loaded=charge)
             break
         except gateway.GatewayUnavailable:
             if attempt == len(delays):
@@ -228,7 +229,9 @@ def bulk_charge_shard_run(*, run_id: int, shard: int, shards: int) -> int:
         return 0
     pending = (
         BulkChargeItem.objects.filter(run=run, status=BulkChargeItem.Status.PENDING)
-        .select_related("saved_card__stripe_customer__stripe_account", "customer")
+        .select_related(
+            "saved_card__stripe_customer__stripe_account", "saved_card__customer__organization", "customer"
+        )
         .order_by("pk")
     )
     done = 0
