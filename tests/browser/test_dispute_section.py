@@ -12,6 +12,7 @@ import pytest
 from core.templatetags.locale_formats import local_time
 from payments.models import Payment
 from tests.browser.page_checks import axe_violations, headings, horizontal_overflow, overlapping_controls
+from tests.browser.sessions import signed_in_page
 from tests.payments.emulator import connected_account, paid_payment
 
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
@@ -21,21 +22,10 @@ SHOTS = os.environ.get("SCREENSHOT_DIR", "")
 
 
 def logged_in_page(browser, client, settings, user, site, *, width):
-    client.force_login(user)
     # bypass_csp: axe-core is injected as a script the page's own policy would refuse.
-    context = browser.new_context(viewport={"width": width, "height": 900}, bypass_csp=True)
-    context.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                "url": site,
-            }
-        ]
+    return signed_in_page(
+        browser, client, settings, user, site, viewport={"width": width, "height": 900}, bypass_csp=True
     )
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    return page
 
 
 def test_a_disputed_payment_shows_what_to_do_and_how_it_ended(

@@ -8,6 +8,7 @@ import os
 import pytest
 
 from payments.models import Payment, PaymentRequest, Payout
+from tests.browser.sessions import signed_in_page
 from tests.factories import (
     CustomerFactory,
     OpportunityFactory,
@@ -22,20 +23,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def page_as(browser, client, settings, live_server, user, width):
-    client.force_login(user)
-    context = browser.new_context(viewport={"width": width, "height": 800})
-    context.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                "url": live_server.url,
-            }
-        ]
+    return signed_in_page(
+        browser, client, settings, user, live_server.url, viewport={"width": width, "height": 800}
     )
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    return page
 
 
 def test_staff_pages_fit_a_360_px_phone(

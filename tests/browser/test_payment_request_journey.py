@@ -9,6 +9,7 @@ import pytest
 
 from notifications.models import Notification
 from payments.models import Payment, PaymentRequest
+from tests.browser.sessions import signed_in_page
 from tests.payments.request_helpers import connected_account
 
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
@@ -28,20 +29,7 @@ def site(live_server, stripe_server, settings, org):
 
 
 def advisor_page(browser, client, settings, advisor, site):
-    client.force_login(advisor)
-    context = browser.new_context()
-    context.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                "url": site,
-            }
-        ]
-    )
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    return page
+    return signed_in_page(browser, client, settings, advisor, site)
 
 
 def phone_page(browser):

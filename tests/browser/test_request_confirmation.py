@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from payments.models import PaymentRequest
+from tests.browser.sessions import signed_in_page
 from tests.factories import StripeAccountFactory
 
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
@@ -24,19 +25,9 @@ def test_confirmation_step_in_the_browser(
     settings.SITE_URL = live_server.url
     settings.SESSION_COOKIE_SECURE = settings.CSRF_COOKIE_SECURE = False
     StripeAccountFactory(organization=org)
-    client.force_login(advisor)
-    context = browser.new_context(viewport={"width": width, "height": 800})
-    context.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                "url": live_server.url,
-            }
-        ]
+    page = signed_in_page(
+        browser, client, settings, advisor, live_server.url, viewport={"width": width, "height": 800}
     )
-    page = context.new_page()
-    page.set_default_timeout(15_000)
     page.goto(f"{live_server.url}/requests/new/?customer={customer.pk}")
     page.get_by_label("Amount").fill("12,34")
     page.get_by_label("Description").fill("Oil change")
@@ -64,4 +55,4 @@ def test_confirmation_step_in_the_browser(
     page.keyboard.press("Enter")  # one key
     page.wait_for_url(re.compile(r".*/requests/\d+/$"))
     assert PaymentRequest.objects.get().amount_minor == 1234
-    context.close()
+    page.context.close()
