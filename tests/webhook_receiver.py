@@ -10,6 +10,7 @@ until released (a worker killed mid-delivery).
 from __future__ import annotations
 
 import json
+import ssl
 import threading
 import time
 from dataclasses import dataclass, field
@@ -39,7 +40,8 @@ class WebhookReceiver:
     _plan: list[tuple[str, float]] = field(default_factory=list)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def start(self) -> WebhookReceiver:
+    def start(self, *, tls: ssl.SSLContext | None = None) -> WebhookReceiver:
+        """Serve on 127.0.0.1 (an ephemeral port); over TLS with `tls` (a server-side context)."""
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -57,8 +59,17 @@ class WebhookReceiver:
                 except OSError:  # the sender gave up (timeout) or died
                     pass
 
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._httpd.daemon_threads = True
+        class Server(ThreadingHTTPServer):
+            daemon_threads = True
+
+            def handle_error(self, request, client_address):
+                pass  # a client that gave up, or refused our certificate
+
+        self._httpd = Server(("127.0.0.1", 0), Handler)
+        self.scheme = "http"
+        if tls is not None:
+            self._httpd.socket = tls.wrap_socket(self._httpd.socket, server_side=True)
+            self.scheme = "https"
         threading.Thread(target=self._httpd.serve_forever, daemon=True).start()
         return self
 
@@ -67,9 +78,16 @@ class WebhookReceiver:
         self._httpd.server_close()
 
     @property
+    def port(self) -> int:
+        return self._httpd.server_address[1]
+
+    @property
     def url(self) -> str:
-        host, port = self._httpd.server_address[:2]
-        return f"http://{host}:{port}/textpay/webhooks"
+        return self.url_for("127.0.0.1")
+
+    def url_for(self, host: str) -> str:
+        """This receiver's URL under another host name (one that resolves to 127.0.0.1)."""
+        return f"{self.scheme}://{host}:{self.port}/textpay/webhooks"
 
     def fail_next(self, count: int = 1, *, status: int = 500) -> None:
         self._plan += [("fail", status)] * count

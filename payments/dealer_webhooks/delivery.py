@@ -11,14 +11,10 @@ Admin's "Resend" (a new delivery of the same event, same id).
 from __future__ import annotations
 
 import datetime as dt
-import ipaddress
 import json
 import logging
-import socket
 import time
-from urllib.parse import urlsplit
 
-import requests
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
@@ -27,6 +23,7 @@ from django.utils import timezone
 from payments.dealer_webhooks.events import deliveries_queue, event_body
 from payments.dealer_webhooks.schedule import RETRY_WINDOW, retry_at
 from payments.dealer_webhooks.signing import HEADER, signature_header
+from payments.dealer_webhooks.transport import AddressRefused, target_resolve, webhook_post
 from payments.models import WebhookDelivery, WebhookDeliveryAttempt, WebhookEndpoint
 
 logger = logging.getLogger(__name__)
@@ -49,22 +46,11 @@ def endpoint_signing_secrets(endpoint: WebhookEndpoint, *, now: dt.datetime) -> 
 
 def address_refusal(url: str) -> str:
     """Why we won't POST to this URL ('' when fine): outside development only public HTTPS
-    addresses (no loopback, private, link-local or metadata addresses)."""
-    parts = urlsplit(url)
-    if parts.scheme not in ("https", "http") or not parts.hostname:
-        return "The URL must start with https://."
-    if getattr(settings, "OUTBOUND_WEBHOOKS_ALLOW_INSECURE", False):
-        return ""
-    if parts.scheme != "https":
-        return "The URL must start with https:// (plain http is allowed only in development)."
+    addresses (transport.py; checked again, and connected to, at every attempt)."""
     try:
-        infos = socket.getaddrinfo(parts.hostname, parts.port or 443, proto=socket.IPPROTO_TCP)
-    except (socket.gaierror, UnicodeError):
-        return f"The host {parts.hostname} could not be resolved."
-    for info in infos:
-        address = ipaddress.ip_address(info[4][0])
-        if not address.is_global:
-            return f"The host {parts.hostname} resolves to a non-public address ({address})."
+        target_resolve(url)
+    except AddressRefused as exc:
+        return str(exc)
     return ""
 
 
@@ -111,37 +97,12 @@ def _post(delivery: WebhookDelivery, *, now: dt.datetime) -> dict:
         "TextPay-Event-Id": delivery.event.public_id,
         "TextPay-Event-Type": delivery.event.type,
     }
-    refusal = address_refusal(delivery.endpoint.url)
-    if refusal:
-        return {"succeeded": False, "error": refusal}
-    started = time.monotonic()
-    try:
-        response = requests.post(
-            delivery.endpoint.url,
-            data=body,
-            headers=headers,
-            timeout=settings.OUTBOUND_WEBHOOK_TIMEOUT_SECONDS,
-            allow_redirects=False,
-        )
-    except requests.Timeout:
-        return {"succeeded": False, "error": "Timed out", "duration_ms": _ms(started)}
-    except requests.RequestException as exc:
-        return {
-            "succeeded": False,
-            "error": f"Could not connect: {type(exc).__name__}",
-            "duration_ms": _ms(started),
-        }
-    return {
-        "succeeded": 200 <= response.status_code < 300,
-        "response_status": response.status_code,
-        "response_body": response.text[:RESPONSE_KEPT],
-        "error": "" if response.status_code < 300 else f"HTTP {response.status_code}",
-        "duration_ms": _ms(started),
-    }
-
-
-def _ms(started: float) -> int:
-    return int((time.monotonic() - started) * 1000)
+    return webhook_post(
+        url=delivery.endpoint.url,
+        body=body,
+        headers=headers,
+        timeout=settings.OUTBOUND_WEBHOOK_TIMEOUT_SECONDS,
+    )
 
 
 def webhook_delivery_attempt(*, delivery_id: int) -> WebhookDelivery | None:
@@ -157,7 +118,7 @@ def webhook_delivery_attempt(*, delivery_id: int) -> WebhookDelivery | None:
             delivery=delivery,
             succeeded=result["succeeded"],
             response_status=result.get("response_status"),
-            response_body=result.get("response_body", ""),
+            response_body=result.get("response_body", "")[:RESPONSE_KEPT],
             error=result.get("error", "")[:300],
             duration_ms=result.get("duration_ms", 0),
         )

@@ -227,9 +227,10 @@ def test_only_an_admin_of_the_organization_manages_endpoints(org, other_org, man
     ("url", "message"),
     [
         ("http://dms.example.com/hooks", "https://"),
-        ("https://127.0.0.1/hooks", "non-public address"),
-        ("https://10.1.2.3/hooks", "non-public address"),
-        ("https://169.254.169.254/latest", "non-public address"),
+        ("https://127.0.0.1/hooks", "127.0.0.1 is a loopback address; only public addresses"),
+        ("https://10.1.2.3/hooks", "10.1.2.3 is a private address"),
+        ("https://169.254.169.254/latest", "169.254.169.254 is a link-local address"),
+        ("https://[::1]:8443/hooks", r"\[::1\] is a loopback address"),
         ("ftp://dms.example.com/", "https://"),
     ],
 )
