@@ -181,6 +181,10 @@ class ApiScope(models.TextChoices):
     REQUEST_PAYMENTS = "request_payments", "Create customers and payment requests, cancel and resend them"
     REFUND = "refund", "Refund payments"
     RECONCILE = "reconcile", "Mark payments reconciled (and undo)"
+    CHARGE_SAVED_CARDS = (
+        "charge_saved_cards",
+        "Charge customers' saved cards and set up installment plans (money moves without the customer acting)",
+    )
 
 
 def default_api_scopes() -> list[str]:

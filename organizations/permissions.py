@@ -189,6 +189,14 @@ def can_manage_card_settings(user: User) -> bool:
 
 
 # --- API tokens: scopes on top of the acting user's rules
+# Which scope each API call needs (the views declare it, organizations/api_tokens/scopes.py asks here):
+#   read                every GET
+#   request_payments    create/update customers, create, cancel and resend payment requests
+#   refund              refund a payment
+#   reconcile           mark payments reconciled, and undo
+#   charge_saved_cards  charge a saved card, create an installment plan: money moves with no customer
+#                       acting, so it is not part of request_payments (tokens made before it got it)
+# and then the acting user's own rule above (can_refund, can_charge_saved_card, ...).
 def token_has_scope(token: ApiToken | None, scope: str) -> bool:
     """A request with an API token may do what the token's scopes allow (and then only what its
     acting user may). A signed-in session (no token) is limited by the user's role alone."""

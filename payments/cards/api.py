@@ -20,6 +20,7 @@ from rest_framework.views import APIView
 from core.errors import ApplicationError, Conflict, NotFound, PermissionDenied
 from customers.models import Customer
 from organizations import permissions
+from organizations.models import ApiScope
 from organizations.api_tokens import schema as api_schema  # noqa: F401  (registers the token auth scheme)
 from payments.cards import charges, plans, selectors
 from payments.models import CardCharge, Installment, InstallmentPlan, SavedCard
@@ -153,7 +154,7 @@ class CustomerSavedCardsApi(APIView):
 
 
 class SavedCardChargeApi(APIView):
-    scopes = {"POST": "request_payments"}  # takes a payment (organizations/permissions rules apply too)
+    scopes = {"POST": ApiScope.CHARGE_SAVED_CARDS}  # money moves with no customer acting: its own scope
 
     @extend_schema_serializer(component_name="SavedCardChargeInput")
     class InputSerializer(serializers.Serializer):
@@ -225,7 +226,7 @@ class CardChargeDetailApi(APIView):
 
 
 class InstallmentPlanCreateApi(APIView):
-    scopes = {"POST": "request_payments"}  # takes a payment (organizations/permissions rules apply too)
+    scopes = {"POST": ApiScope.CHARGE_SAVED_CARDS}  # money moves with no customer acting: its own scope
 
     @extend_schema_serializer(component_name="InstallmentInput")
     class PartSerializer(serializers.Serializer):

@@ -15,12 +15,16 @@ from tests.payments.cards.test_card_flows import save_card_from_link
 from tests.payments.requests.openapi_check import assert_matches_schema
 
 
-@pytest.fixture
-def api(admin_user, manager):
-    _, secret = api_token_create(user=admin_user, name="DMS", acting_user=manager)
+def _client(admin_user, acting_user, scopes):
+    _, secret = api_token_create(user=admin_user, name="DMS", acting_user=acting_user, scopes=scopes)
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Bearer {secret}")
     return client
+
+
+@pytest.fixture
+def api(admin_user, manager):
+    return _client(admin_user, manager, ["read", "charge_saved_cards"])
 
 
 def checked(response, status):
@@ -76,6 +80,85 @@ def test_list_cards_charge_with_a_required_idempotency_key_and_plans(
     )
     assert same["id"] == plan["id"]
     assert checked(api.get(f"/api/v1/installment-plans/{plan['id']}/"), 200)["reference"] == "DEAL-5"
+
+
+@pytest.mark.django_db
+def test_charging_needs_the_charge_saved_cards_scope_not_request_payments(
+    admin_user, client, stripe_server, manager, customer, team, account, deliver
+):
+    save_card_from_link(client, stripe_server, manager, customer, deliver=deliver)
+    card = SavedCard.objects.get(customer=customer)
+    body = {"amount_minor": 4_200, "description": "Wiper blades", "reference": "RO-77"}
+    plan_body = {
+        "card_id": card.pk,
+        "description": "Deposit",
+        "reference": "DEAL-6",
+        "installments": [
+            {"due_date": (plans.organization_today(customer.organization) + timedelta(days=30)).isoformat(),
+             "amount_minor": 50_000},
+        ],
+    }  # fmt: skip
+    requester = _client(admin_user, manager, ["read", "request_payments", "refund", "reconcile"])
+    for url, payload in (
+        (f"/api/v1/saved-cards/{card.pk}/charges/", body),
+        ("/api/v1/installment-plans/", plan_body),
+    ):
+        denied = checked(requester.post(url, payload, format="json", HTTP_IDEMPOTENCY_KEY="k1"), 403)
+        assert denied["message"].startswith("This API token lacks the 'charge_saved_cards' scope")
+    assert CardCharge.objects.count() == 0 and stripe_server.charges_summary().get("succeeded", 0) == 0
+
+    charger = _client(admin_user, manager, ["charge_saved_cards"])
+    assert (
+        checked(
+            charger.post(
+                f"/api/v1/saved-cards/{card.pk}/charges/", body, format="json", HTTP_IDEMPOTENCY_KEY="k2"
+            ),
+            201,
+        )["status"]
+        == "succeeded"
+    )
+    assert checked(
+        charger.post("/api/v1/installment-plans/", plan_body, format="json", HTTP_IDEMPOTENCY_KEY="k3"), 201
+    )
+    # the scope never widens the person's own rule (an Advisor may charge only where the Admin allows)
+    advisor = UserFactory(organization=customer.organization, role="advisor", teams=[team])
+    as_advisor = _client(admin_user, advisor, ["charge_saved_cards"])
+    url = f"/api/v1/saved-cards/{card.pk}/charges/"
+    refused = checked(as_advisor.post(url, body, format="json", HTTP_IDEMPOTENCY_KEY="k4"), 400)
+    assert "may charge saved cards" in refused["extra"]["fields"]["team_id"][0]
+    assert CardCharge.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_tokens_made_before_the_scope_keep_charging_and_new_ones_do_not_by_default(admin_user, manager):
+    from django.apps import apps
+    from importlib import import_module
+
+    from organizations.models import ApiToken, default_api_scopes
+
+    migration = import_module("organizations.migrations.0007_apitoken_charge_saved_cards_scope")
+    old_writer, _ = api_token_create(
+        user=admin_user, name="old", acting_user=manager, scopes=["read", "request_payments"]
+    )
+    old_reader, _ = api_token_create(user=admin_user, name="ro", acting_user=manager, scopes=["read"])
+    migration.grant(apps, None)
+    assert ApiToken.objects.get(pk=old_writer.pk).scopes == ["read", "request_payments", "charge_saved_cards"]
+    assert ApiToken.objects.get(pk=old_reader.pk).scopes == ["read"]
+    assert "charge_saved_cards" not in default_api_scopes()
+
+
+@pytest.mark.django_db
+def test_the_admin_token_form_offers_the_scope(client, admin_user, manager):
+    from organizations.models import ApiToken
+
+    client.force_login(admin_user)
+    page = client.get("/admin-tab/api-tokens/").content.decode()
+    assert 'value="charge_saved_cards"' in page and "without the customer acting" in page
+    client.post(
+        "/admin-tab/api-tokens/",
+        {"name": "DMS charges", "acting_user": manager.pk, "scopes": ["read", "charge_saved_cards"]},
+    )
+    assert ApiToken.objects.get(name="DMS charges").scopes == ["read", "charge_saved_cards"]
 
 
 @pytest.mark.django_db
