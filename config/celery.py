@@ -60,6 +60,7 @@ TASK_QUEUE_KIND = {
     # slow DMS never delays our own work; the sweep queues the due retries.
     "payments.outbound_webhook_deliver": "outbound",
     "payments.outbound_webhooks_sweep": "outbound",
+    "payments.outbound_events_prune": "bulk",  # retention: finished deliveries and events > 30 days
 }
 DEFAULT_QUEUE_KIND = "bulk"  # a task missing from the table waits where it cannot delay money
 
@@ -111,6 +112,11 @@ app.conf.beat_schedule = {
     "payments.card-retries-due": {"task": "payments.card_retries_due", "schedule": crontab(minute="*/15")},
     "payments.bulk-charges-resume": {"task": "payments.bulk_charges_resume", "schedule": 60.0},
     "payments.outbound-webhooks-sweep": {"task": "payments.outbound_webhooks_sweep", "schedule": 60.0},
+    # Outbound events and their delivery log past OUTBOUND_EVENT_RETENTION_DAYS, in bounded batches.
+    "payments.outbound-events-prune": {
+        "task": "payments.outbound_events_prune",
+        "schedule": crontab(minute=40),
+    },
     # Each dealership's file of yesterday, once its midnight has passed (hourly: every time zone).
     "payments.reconciliation-files": {
         "task": "payments.reconciliation_files_due",

@@ -20,8 +20,8 @@ from rest_framework.views import APIView
 from core.errors import ApplicationError, Conflict, NotFound, PermissionDenied
 from customers.models import Customer
 from organizations import permissions
-from organizations.models import ApiScope
 from organizations.api_tokens import schema as api_schema  # noqa: F401  (registers the token auth scheme)
+from organizations.models import ApiScope
 from payments.cards import charges, plans, selectors
 from payments.models import CardCharge, Installment, InstallmentPlan, SavedCard
 from teams.models import Team
