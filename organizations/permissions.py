@@ -147,6 +147,11 @@ def can_download_reports(user: User) -> bool:
     return _member(user) and user.role in (Role.ADMIN, Role.MANAGER)
 
 
+def can_manage_reconciliation_files(user: User) -> bool:
+    """Choose which teams get their own daily reconciliation file."""
+    return _member(user) and user.role == Role.ADMIN
+
+
 # --- Card on file (payments/cards/)
 def _advisors_may_charge(user: User) -> bool:
     card_settings = getattr(user.organization, "card_settings", None)  # CardSettings, if ever saved

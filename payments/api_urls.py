@@ -18,6 +18,7 @@ urlpatterns = [
     path("refunds/<int:pk>/", refunds.RefundDetailApi.as_view(), name="api-refund-detail"),
     path("payouts/", payouts.PayoutListApi.as_view(), name="api-payout-list"),
     path("payouts/<int:pk>/", payouts.PayoutDetailApi.as_view(), name="api-payout-detail"),
+    path("reconciliation-files/", files.ReconciliationFileListApi.as_view(), name="api-reconciliation-files"),
     path(
         "reconciliation-files/<str:day>/",
         files.ReconciliationFileApi.as_view(),

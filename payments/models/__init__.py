@@ -12,7 +12,8 @@ import Payment`), as the migrations do (0001 names `payments.models.new_pay_toke
                        CardCharge, InstallmentPlan, Installment, BulkCharge, BulkChargeItem
     dealer_webhooks.py WebhookEndpoint, OutboundEvent, WebhookDelivery, WebhookDeliveryAttempt
                        (outbound webhooks to the dealer's systems: payments/dealer_webhooks/)
-    reconciliation_files.py  ReconciliationFile (the daily file: payments/reconciliation_files/)
+    reconciliation_files.py  ReconciliationFile, ReconciliationFileTeam (the daily files:
+                       payments/reconciliation_files/)
 """
 
 from payments.models.accounts import StripeAccount
@@ -36,7 +37,7 @@ from payments.models.dealer_webhooks import (
 )
 from payments.models.payments import Payment, PaymentDisplayStatus, card_label, payment_method_label
 from payments.models.payouts import Payout, PayoutEmailRecipient
-from payments.models.reconciliation_files import ReconciliationFile
+from payments.models.reconciliation_files import ReconciliationFile, ReconciliationFileTeam
 from payments.models.refunds import Refund
 from payments.models.reports import ReportRun
 from payments.models.requests import PaymentRequest, PaymentRequestEvent, new_pay_token
@@ -64,6 +65,7 @@ __all__ = [
     "Payout",
     "PayoutEmailRecipient",
     "ReconciliationFile",
+    "ReconciliationFileTeam",
     "Refund",
     "ReportRun",
     "StripeAccount",

@@ -29,12 +29,16 @@ class Payout(models.Model):
 
 
 class PayoutEmailRecipient(models.Model):
-    """A person of the organization who gets an email when a payout is paid or fails."""
+    """A person of the organization who gets an email when a payout is paid or fails, and (unless
+    turned off, here or by the link in the email) the daily reconciliation file's email."""
 
     organization = models.ForeignKey(
         "organizations.Organization", on_delete=models.CASCADE, related_name="payout_email_recipients"
     )
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    reconciliation_file_emails = models.BooleanField(
+        default=True, help_text="Also email them the daily reconciliation file (a link)"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

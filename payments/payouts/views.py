@@ -16,6 +16,7 @@ from payments.models import PayoutEmailRecipient
 from payments.pages import render_in_org_zone, require_reports_access
 from payments.payouts import selectors as payout_selectors
 from payments.payouts.services import payout_email_recipients_set
+from payments.reconciliation_files.emails import reconciliation_file_emails_choose
 
 # --- payouts --------------------------------------------------------------------------------
 
@@ -66,17 +67,23 @@ def payout_emails(request):
     if request.method == "POST":
         ids = [int(i) for i in request.POST.getlist("user_ids") if i.isdigit()]
         recipients = payout_email_recipients_set(user=user, user_ids=ids)
+        if request.POST.get("file_emails_form"):  # the page's second column
+            file_ids = [int(i) for i in request.POST.getlist("file_email_user_ids") if i.isdigit()]
+            reconciliation_file_emails_choose(user=user, user_ids=file_ids)
         messages.success(
             request,
             f"Payout emails go to {len(recipients)} {'person' if len(recipients) == 1 else 'people'}.",
         )
         return redirect("payout-emails")
-    chosen = set(
+    chosen = dict(
         PayoutEmailRecipient.objects.filter(organization_id=user.organization_id).values_list(
-            "user_id", flat=True
+            "user_id", "reconciliation_file_emails"
         )
     )
     people = User.objects.filter(organization_id=user.organization_id, is_active=True).order_by("name")
+    file_emails = {pk for pk, wants in chosen.items() if wants}
     return render_in_org_zone(
-        request, "payments/tab/payout_emails.html", {"people": people, "chosen": chosen}
+        request,
+        "payments/tab/payout_emails.html",
+        {"people": people, "chosen": set(chosen), "file_emails": file_emails},
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.db.models import F
 from django.http import HttpResponse
 
 from organizations.models import Role
@@ -18,9 +19,13 @@ DAYS_LISTED = 31
 
 
 def reconciliation_file_csv(*, user, day: dt.date, team=None, excel: bool = False) -> str:
+    """The stored file when there is one the user may have whole (the organization's, for an Admin;
+    a team's, for whoever sees the team), else built now from the payments the user sees."""
     zone = organization_zone(user.organization)
-    if team is None and user.role == Role.ADMIN:
-        stored = ReconciliationFile.objects.filter(organization_id=user.organization_id, day=day).first()
+    if team is not None or user.role == Role.ADMIN:
+        stored = ReconciliationFile.objects.filter(
+            organization_id=user.organization_id, team=team, day=day
+        ).first()
         if stored is not None:
             return ("\ufeff" if excel else "") + stored.content
     payments = payments_visible_to(user=user)
@@ -36,9 +41,24 @@ def reconciliation_file_csv(*, user, day: dt.date, team=None, excel: bool = Fals
     return rows_csv(rows, zone=zone, excel=excel)
 
 
-def reconciliation_files_recent(*, user) -> list[ReconciliationFile]:
+def reconciliation_files_visible(*, user):
+    """The stored files the user may download: an Admin every one (the organization's and the
+    teams'); a Manager the files of their teams (the organization's file shows every team)."""
+    files = ReconciliationFile.objects.filter(organization_id=user.organization_id).select_related("team")
+    if user.role == Role.ADMIN:
+        return files
+    return files.filter(team__in=teams_for_filter(user=user))
+
+
+def reconciliation_files_recent(*, user, days: int = DAYS_LISTED) -> list[ReconciliationFile]:
+    """The files of the last `days` days that have one, newest day first, the organization's first."""
+    newest = reconciliation_files_visible(user=user).order_by("-day").values_list("day", flat=True).first()
+    if newest is None:
+        return []
     return list(
-        ReconciliationFile.objects.filter(organization_id=user.organization_id).order_by("-day")[:DAYS_LISTED]
+        reconciliation_files_visible(user=user)
+        .filter(day__gt=newest - dt.timedelta(days=days))
+        .order_by("-day", F("team__name").asc(nulls_first=True), "pk")
     )
 
 

@@ -1,4 +1,4 @@
-"""Build, store and send the daily reconciliation file."""
+"""Build and store the daily reconciliation files: the organization's, and the chosen teams'."""
 
 from __future__ import annotations
 
@@ -7,14 +7,16 @@ import datetime as dt
 import io
 import logging
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from core.errors import PermissionDenied
 from organizations.models import Organization
+from organizations.permissions import can_manage_reconciliation_files
 from organizations.selectors import organization_zone
-from payments.models import Payment, PayoutEmailRecipient, ReconciliationFile
+from payments.models import Payment, ReconciliationFile, ReconciliationFileTeam
 from payments.reconciliation_files.rows import COLUMNS, Row, day_rows
+from teams.models import Team
 
 logger = logging.getLogger(__name__)
 
@@ -75,68 +77,78 @@ def organization_day_rows(*, organization: Organization, day: dt.date, team=None
     )
 
 
-def reconciliation_file_build(*, organization: Organization, day: dt.date) -> ReconciliationFile:
-    """The organization's file of `day`, stored once (a second build returns the first)."""
-    existing = ReconciliationFile.objects.filter(organization=organization, day=day).first()
+def reconciliation_file_teams(*, organization: Organization) -> list[Team]:
+    """The teams that get their own daily file (Admin tab choice), by name."""
+    chosen = ReconciliationFileTeam.objects.filter(organization=organization).values("team_id")
+    return list(Team.objects.filter(organization=organization, pk__in=chosen).order_by("name", "pk"))
+
+
+def reconciliation_file_teams_set(*, user, team_ids: list[int]) -> list[Team]:
+    """Replace the teams that get their own daily file (Admins only); from the next file on."""
+    if not can_manage_reconciliation_files(user):
+        raise PermissionDenied("Only Admins choose which teams get their own reconciliation file.")
+    wanted = set(
+        Team.objects.filter(organization_id=user.organization_id, pk__in=team_ids).values_list(
+            "pk", flat=True
+        )
+    )
+    with transaction.atomic():
+        ReconciliationFileTeam.objects.filter(organization_id=user.organization_id).exclude(
+            team_id__in=wanted
+        ).delete()
+        have = set(
+            ReconciliationFileTeam.objects.filter(organization_id=user.organization_id).values_list(
+                "team_id", flat=True
+            )
+        )
+        ReconciliationFileTeam.objects.bulk_create(
+            [ReconciliationFileTeam(organization_id=user.organization_id, team_id=pk) for pk in wanted - have]
+        )
+    return reconciliation_file_teams(organization=user.organization)
+
+
+def reconciliation_file_build(*, organization: Organization, day: dt.date, team=None) -> ReconciliationFile:
+    """The organization's (or one team's) file of `day`, stored once (a second build returns the first)."""
+    existing = ReconciliationFile.objects.filter(organization=organization, team=team, day=day).first()
     if existing is not None:
         return existing
-    rows = organization_day_rows(organization=organization, day=day)
+    rows = organization_day_rows(organization=organization, day=day, team=team)
     content = rows_csv(rows, zone=organization_zone(organization))
     try:
         with transaction.atomic():
             return ReconciliationFile.objects.create(
                 organization=organization,
+                team=team,
                 day=day,
                 row_count=len(rows),
                 total_minor=sum(row.amount_minor for row in rows),
                 content=content,
             )
     except IntegrityError:  # built at the same moment by another worker
-        return ReconciliationFile.objects.get(organization=organization, day=day)
+        return ReconciliationFile.objects.get(organization=organization, team=team, day=day)
 
 
-def reconciliation_file_email(*, file: ReconciliationFile) -> int:
-    """Tell the payout email recipients the file is ready (a link: the file holds customer names)."""
-    from notifications.services import email_send
-
-    if file.emailed_at is not None:
-        return 0
-    recipients = PayoutEmailRecipient.objects.filter(organization_id=file.organization_id).select_related(
-        "user"
-    )
-    sent = 0
-    with transaction.atomic():
-        locked = ReconciliationFile.objects.select_for_update().get(pk=file.pk)
-        if locked.emailed_at is not None:
-            return 0
-        for recipient in recipients:
-            if not recipient.user.is_active:
-                continue
-            email_send(
-                organization=file.organization,
-                to=recipient.user.email,
-                subject=f"Reconciliation file for {file.day:%b %-d, %Y} ({file.row_count} movements)",
-                body=(
-                    f"Hello {recipient.user.name},\n\nThe reconciliation file of {file.organization.name} for "
-                    f"{file.day:%A %B %-d, %Y} is ready: {file.row_count} money movements.\n\n"
-                    f"CSV: {settings.SITE_URL}/payments/reconciliation-files/{file.day.isoformat()}/\n"
-                    f"For Excel: {settings.SITE_URL}/payments/reconciliation-files/{file.day.isoformat()}/?excel=1\n"
-                ),
-                purpose="reconciliation_file",
-            )
-            sent += 1
-        locked.emailed_at = timezone.now()
-        locked.save(update_fields=["emailed_at"])
-    return sent
+def reconciliation_files_build_day(*, organization: Organization, day: dt.date) -> list[ReconciliationFile]:
+    """The organization's file of `day`, then one per chosen team (the beat job's work)."""
+    files = [reconciliation_file_build(organization=organization, day=day)]
+    for team in reconciliation_file_teams(organization=organization):
+        files.append(reconciliation_file_build(organization=organization, day=day, team=team))
+    return files
 
 
 def reconciliation_files_due(*, now: dt.datetime | None = None) -> list[tuple[int, dt.date]]:
     """(organization id, yesterday in its zone) for every organization with a Stripe account
-    whose file of yesterday is not built yet."""
+    whose file of yesterday (or a chosen team's) is not built yet."""
     now = now or timezone.now()
     due = []
     for organization in Organization.objects.filter(stripe_accounts__isnull=False).distinct():
         yesterday = now.astimezone(organization_zone(organization)).date() - dt.timedelta(days=1)
-        if not ReconciliationFile.objects.filter(organization=organization, day=yesterday).exists():
+        built = ReconciliationFile.objects.filter(organization=organization, day=yesterday)
+        missing_team = (
+            ReconciliationFileTeam.objects.filter(organization=organization)
+            .exclude(team_id__in=built.filter(team__isnull=False).values("team_id"))
+            .exists()
+        )
+        if missing_team or not built.filter(team__isnull=True).exists():
             due.append((organization.pk, yesterday))
     return due

@@ -22,6 +22,14 @@ urlpatterns = [
     path("reports/<int:report_run_id>/download/", report_views.report_download, name="report-download"),
     path("reconciliation-files/", file_views.reconciliation_files, name="reconciliation-files"),
     path(
+        "reconciliation-files/teams/", file_views.reconciliation_file_teams, name="reconciliation-file-teams"
+    ),
+    path(
+        "reconciliation-files/emails/<str:token>/",
+        file_views.reconciliation_file_email_switch,
+        name="reconciliation-file-emails",
+    ),
+    path(
         "reconciliation-files/<str:day>/",
         file_views.reconciliation_file_download,
         name="reconciliation-file",

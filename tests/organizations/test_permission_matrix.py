@@ -56,6 +56,7 @@ MATRIX = [
     ("can_connect_stripe", None, ["admin"], ["manager_in", "advisor_in"]),
     ("can_manage_api_tokens", None, ["admin"], ["manager_in", "advisor_in"]),
     ("can_manage_payout_emails", None, ["admin"], ["manager_in", "advisor_in"]),
+    ("can_manage_reconciliation_files", None, ["admin"], ["manager_in", "advisor_in", "deactivated_admin"]),
     ("can_manage_webhooks", None, ["admin"], ["manager_in", "advisor_in", "deactivated_admin"]),
     (
         "can_enable_payments",

@@ -131,8 +131,9 @@ def test_charging_needs_the_charge_saved_cards_scope_not_request_payments(
 
 @pytest.mark.django_db
 def test_tokens_made_before_the_scope_keep_charging_and_new_ones_do_not_by_default(admin_user, manager):
-    from django.apps import apps
     from importlib import import_module
+
+    from django.apps import apps
 
     from organizations.models import ApiToken, default_api_scopes
 

@@ -5,6 +5,7 @@ refused. Same harness as the hardening test: the real WSGI app, hypothesis-drive
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 
 import pytest
@@ -17,6 +18,7 @@ from hypothesis.strategies import just
 from schemathesis import GenerationMode
 
 from organizations.api_tokens.services import api_token_create
+from payments.models import ReconciliationFile
 from tests.factories import CustomerFactory, PaymentRequestFactory, StripeAccountFactory
 from tests.payments.tab.conftest import make_payment
 
@@ -66,6 +68,10 @@ def api_token(db, org, admin_user, advisor, team, settings):
     PaymentRequestFactory(organization=org, team=team, customer=customer, created_by=advisor)
     for status in ("succeeded", "failed", "refunded"):
         make_payment(org=org, team=team, advisor=advisor, customer=customer, status=status)
+    for file_team in (None, team):  # stored daily files, so the list has rows to check
+        ReconciliationFile.objects.create(
+            organization=org, team=file_team, day=dt.date(2026, 3, 8), content="kind\n"
+        )
     _, secret = api_token_create(
         user=admin_user,
         name="schemathesis",
