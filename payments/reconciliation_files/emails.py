@@ -15,6 +15,7 @@ from django.conf import settings
 from django.core import signing
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core.errors import ApplicationError
 from organizations import permissions
@@ -33,14 +34,14 @@ def recipient_from_token(token: str) -> PayoutEmailRecipient:
     try:
         data = signing.loads(token, salt=SALT)
     except signing.BadSignature:
-        raise ApplicationError("This link is not valid.")
+        raise ApplicationError(_("This link is not valid."))
     recipient = (
         PayoutEmailRecipient.objects.select_related("user", "organization")
         .filter(pk=data.get("r"), user_id=data.get("u"))
         .first()
     )
     if recipient is None:
-        raise ApplicationError("You no longer receive payout or reconciliation emails from this dealership.")
+        raise ApplicationError(_("You no longer receive payout or reconciliation emails from this dealership."))
     return recipient
 
 
