@@ -41,7 +41,9 @@ def recipient_from_token(token: str) -> PayoutEmailRecipient:
         .first()
     )
     if recipient is None:
-        raise ApplicationError(_("You no longer receive payout or reconciliation emails from this dealership."))
+        raise ApplicationError(
+            _("You no longer receive payout or reconciliation emails from this dealership.")
+        )
     return recipient
 
 
