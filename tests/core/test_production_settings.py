@@ -84,6 +84,8 @@ def test_production_sends_hsts_redirects_to_https_and_a_content_security_policy(
         ({"STRIPE_WEBHOOK_SECRET": ""}, "STRIPE_WEBHOOK_SECRET is not set"),
         # the development flag is refused next to production settings
         ({"DJANGO_DEVELOPMENT": "1"}, "DJANGO_DEVELOPMENT=1 is for tests and local stacks only"),
+        # outbound webhooks to http and local/private addresses: development only (SSRF)
+        ({"OUTBOUND_WEBHOOKS_ALLOW_INSECURE": "1"}, "OUTBOUND_WEBHOOKS_ALLOW_INSECURE=1 lets webhooks reach"),
     ],
 )
 def test_production_refuses_to_start_without_a_real_stripe_configuration(changes, says):
