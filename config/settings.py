@@ -279,14 +279,9 @@ PLATFORM_FEE_FIXED_MINOR = env.int("PLATFORM_FEE_FIXED_MINOR", default=30)  # $0
 PAYMENT_REQUEST_LIFETIME_HOURS = 24
 DEFAULT_MAX_PAYMENT_MINOR = 5_000_000  # 50,000.00
 
-# --- Outbound webhooks (payments/dealer_webhooks/): public https:// only, except in development/tests.
-# Each attempt resolves the host once, refuses non-public addresses and connects to the checked address
-# (payments/dealer_webhooks/transport.py). Development (DEBUG or DJANGO_DEVELOPMENT) allows http and
-# local addresses (the make run receiver); outside development the variable is refused (checks below).
-OUTBOUND_WEBHOOKS_ALLOW_INSECURE = env.bool("OUTBOUND_WEBHOOKS_ALLOW_INSECURE", default=DEVELOPMENT)
-OUTBOUND_WEBHOOK_CA_BUNDLE = env.str("OUTBOUND_WEBHOOK_CA_BUNDLE", default="")  # default: certifi's
-# Delivered (or given up) deliveries and their attempts are kept this long, then pruned by the beat job.
-OUTBOUND_EVENT_RETENTION_DAYS = env.int("OUTBOUND_EVENT_RETENTION_DAYS", default=30)
+# --- Outbound webhooks (payments/dealer_webhooks/): public https:// only, http/local in development only.
+OUTBOUND_WEBHOOKS_ALLOW_INSECURE = DEVELOPMENT and env.bool("OUTBOUND_WEBHOOKS_ALLOW_INSECURE", default=True)
+OUTBOUND_EVENT_RETENTION_DAYS = env.int("OUTBOUND_EVENT_RETENTION_DAYS", default=30)  # retention.py
 OUTBOUND_WEBHOOK_TIMEOUT_SECONDS = env.float("OUTBOUND_WEBHOOK_TIMEOUT_SECONDS", default=10.0)
 OUTBOUND_WEBHOOK_LEASE_SECONDS = env.int("OUTBOUND_WEBHOOK_LEASE_SECONDS", default=90)
 
@@ -391,11 +386,6 @@ def _production_errors() -> list[str]:
                 f"{name} is the Stripe emulator's public secret: set it to the signing secret of the "
                 "endpoint in your Stripe dashboard."
             )
-    if OUTBOUND_WEBHOOKS_ALLOW_INSECURE:
-        errors.append(
-            "OUTBOUND_WEBHOOKS_ALLOW_INSECURE=1 lets webhooks reach plain http and local/private addresses: "
-            "development only. Unset it."
-        )
     return errors
 
 

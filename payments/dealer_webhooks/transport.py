@@ -12,8 +12,9 @@ attempt:
    original host name in `Host` and in TLS SNI; the certificate is verified against that host
    name (Python's ssl `check_hostname`), so a checked IP never weakens TLS.
 
-Development (`OUTBOUND_WEBHOOKS_ALLOW_INSECURE`, on with DEBUG or DJANGO_DEVELOPMENT) allows
-plain http and local addresses: the local receiver of `make run` and the tests.
+Development (`OUTBOUND_WEBHOOKS_ALLOW_INSECURE`, on with DEBUG or DJANGO_DEVELOPMENT, and always off
+outside development whatever the environment says) allows plain http and local addresses: the
+local receiver of `make run` and the tests. Certificates are checked against certifi's CAs.
 """
 
 from __future__ import annotations
@@ -148,7 +149,8 @@ def _pool(target: Target, address: str, *, timeout: float):
         target.port,
         server_hostname=target.hostname,  # SNI, and the name the certificate must carry
         cert_reqs="CERT_REQUIRED",
-        ca_certs=settings.OUTBOUND_WEBHOOK_CA_BUNDLE or _default_ca_bundle(),
+        # OUTBOUND_WEBHOOK_CA_BUNDLE: the tests' own CA (not a setting of config/settings.py)
+        ca_certs=getattr(settings, "OUTBOUND_WEBHOOK_CA_BUNDLE", "") or _default_ca_bundle(),
         **options,
     )
 

@@ -84,14 +84,18 @@ def test_production_sends_hsts_redirects_to_https_and_a_content_security_policy(
         ({"STRIPE_WEBHOOK_SECRET": ""}, "STRIPE_WEBHOOK_SECRET is not set"),
         # the development flag is refused next to production settings
         ({"DJANGO_DEVELOPMENT": "1"}, "DJANGO_DEVELOPMENT=1 is for tests and local stacks only"),
-        # outbound webhooks to http and local/private addresses: development only (SSRF)
-        ({"OUTBOUND_WEBHOOKS_ALLOW_INSECURE": "1"}, "OUTBOUND_WEBHOOKS_ALLOW_INSECURE=1 lets webhooks reach"),
     ],
 )
 def test_production_refuses_to_start_without_a_real_stripe_configuration(changes, says):
     result = manage("check", env=production_env(**changes))
     assert result.returncode != 0
     assert says in result.stderr
+
+
+def test_outbound_webhooks_to_local_addresses_stay_off_in_production_whatever_the_environment_says():
+    code = "from django.conf import settings; print(settings.OUTBOUND_WEBHOOKS_ALLOW_INSECURE)"
+    result = manage("shell", "-c", code, env=production_env(OUTBOUND_WEBHOOKS_ALLOW_INSECURE="1"))
+    assert result.returncode == 0 and result.stdout.strip() == "False", result.stderr
 
 
 def test_the_documented_compose_defaults_refuse_to_start_without_stripe_keys():
