@@ -13,12 +13,18 @@ chosen (they are two catalogs). Formats come from Babel (CLDR), never written by
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from babel import Locale, UnknownLocaleError
-from babel.dates import format_date, format_time, get_datetime_format, get_timezone_location
+from babel.dates import (
+    format_date,
+    format_skeleton,
+    format_time,
+    get_datetime_format,
+    get_timezone_location,
+)
 from babel.numbers import (
     NumberFormatError,
     format_currency,
@@ -119,6 +125,19 @@ def money_text(minor: int, currency: str, *, language: str | None = None) -> str
     return text
 
 
+_NOT_SYMBOL = re.compile(r"[\d\s.,'\u2019\u00a0\u202f\u2009+\-\u2212]+")
+
+
+def money_with_currency_text(minor: int, currency: str, *, language: str | None = None) -> str:
+    """money_text, with the currency said exactly once (a receipt): a bare `$` gets the ISO code
+    ('$80.00 USD', '80,00 $ CAD'); 'US$', '80,00 $US', '€' already say it ('80,00 $US', never
+    '80,00 $US USD')."""
+    text = money_text(minor, currency, language=language)
+    if _NOT_SYMBOL.sub("", text) == "$":
+        return f"{text} {currency}"
+    return text
+
+
 def zone_city(time_zone: str, *, language: str | None = None) -> str:
     locale = babel_locale(language)
     link = _LINK_CITIES.get(time_zone)
@@ -137,20 +156,40 @@ def zone_label(time_zone: str, *, language: str | None = None) -> str:
 
 
 def local_datetime_text(
-    value: datetime | None, time_zone: str, *, language: str | None = None, named: bool = True
+    value: datetime | None, time_zone: str | ZoneInfo, *, language: str | None = None, named: bool = True
 ) -> str:
     """A moment in the dealership's zone, in the language's format: 'Nov 22, 2026, 4:05 PM
-    (Chicago time)', '22 nov. 2026, 16 h 05 (heure de Montréal)'."""
+    (Chicago time)', '22 nov. 2026, 16 h 05 (heure de Montréal)'. The one date format of every
+    staff and customer page; `named=False` for table cells, whose heading names the zone
+    (machine formats - the API, CSV columns - stay ISO)."""
     if value is None:
         return ""
     locale = babel_locale(language)
-    zone = ZoneInfo(time_zone or "UTC")
+    if isinstance(time_zone, ZoneInfo):
+        zone, time_zone = time_zone, time_zone.key
+    else:
+        zone = ZoneInfo(time_zone or "UTC")
     local = value.astimezone(zone)
     text = get_datetime_format("medium", locale=locale).format(
         format_time(local, "short", locale=locale), format_date(local, "medium", locale=locale)
     )
     text = text.replace("'", "")  # CLDR quotes literal words in some patterns ("{1} 'à' {0}")
     return f"{text} ({zone_label(time_zone, language=language)})" if named else text
+
+
+def local_date_text(value: date | None, *, language: str | None = None) -> str:
+    """A calendar day (a payout's arrival, a report's days) in the language's format, matching
+    local_datetime_text: 'Nov 30, 2026', '30 nov. 2026'."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = value.date()
+    return format_date(value, "medium", locale=babel_locale(language)).replace("'", "")
+
+
+def day_month_text(value: date, *, language: str | None = None) -> str:
+    """'Nov 30' / '30 nov.' (a chart's bar)."""
+    return format_skeleton("MMMd", value, locale=babel_locale(language))
 
 
 def customer_language_activate(customer, *, chosen: str = "") -> str:

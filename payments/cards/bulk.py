@@ -22,13 +22,15 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
+from babel.numbers import get_decimal_symbol
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core.errors import PermissionDenied
-from core.money import parse_major
+from core.i18n import amount_parse, babel_locale
 from organizations import permissions
 from payments import gateway
 from payments.cards.charges import card_charge_prepare, card_charge_submit
@@ -50,20 +52,32 @@ def _fail(field: str, message: str) -> PaymentRequestError:
     return PaymentRequestError(message, extra={"fields": {field: [message]}})
 
 
-def bulk_rows_from_csv(*, text: str) -> list[tuple[int, int]]:
-    """`customer_id,amount` lines (amount in major units, e.g. 25.00); a header line is allowed."""
+def bulk_rows_from_csv(*, text: str, language: str | None = None) -> list[tuple[int, int]]:
+    """`customer_id,amount` lines; a header line is allowed. Amounts are read the way the user's
+    language writes them (core.i18n.amount_parse: `25.00` in English, `25,00` in French, never
+    guessed: `1.234` in French is refused). A file whose first line has a `;` is read with `;`
+    between columns (what a French spreadsheet writes, since `,` is its decimal mark); in a `,`
+    file a French decimal comma must be quoted ("25,00")."""
     rows = []
-    for number, line in enumerate(csv.reader(io.StringIO(text)), start=1):
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    delimiter = ";" if ";" in first else ","
+    # An unquoted 25,00 in a `,` file splits in two: with a decimal comma, a third column is refused.
+    exact = delimiter == "," and get_decimal_symbol(babel_locale(language)) == ","
+    for number, line in enumerate(csv.reader(io.StringIO(text), delimiter=delimiter), start=1):
         if not line or not "".join(line).strip():
             continue
         if number == 1 and not line[0].strip().isdigit():
             continue  # header
-        if len(line) < 2 or not line[0].strip().isdigit():
-            raise _fail("csv_file", f"Line {number}: expected customer_id,amount.")
+        if len(line) < 2 or (exact and len(line) != 2) or not line[0].strip().isdigit():
+            raise _fail("csv_file", _("Line %(n)s: expected customer_id,amount.") % {"n": number})
         try:
-            amount = parse_major(line[1].strip())
-        except ValueError:
-            raise _fail("csv_file", f"Line {number}: {line[1].strip()!r} is not an amount.")
+            amount = amount_parse(line[1].strip(), language=language)
+        except ValueError as exc:
+            raise _fail(
+                "csv_file",
+                _("Line %(n)s: %(amount)s is not an amount (%(why)s)")
+                % {"n": number, "amount": repr(line[1].strip()), "why": str(exc).rstrip(".")},
+            )
         rows.append((int(line[0]), amount))
     return rows
 
@@ -83,25 +97,27 @@ def bulk_charge_create(
 ) -> BulkCharge:
     organization = user.organization
     if not permissions.can_charge_saved_card(user, team):
-        raise PermissionDenied("You can't charge saved cards for this team.")
+        raise PermissionDenied(_("You can't charge saved cards for this team."))
     if not rows:
-        raise _fail("customers", "Choose at least one customer.")
+        raise _fail("customers", _("Choose at least one customer."))
     if len(rows) > MAX_ITEMS:
-        raise _fail("customers", f"At most {MAX_ITEMS} customers in one run.")
+        raise _fail("customers", _("At most %(n)s customers in one run.") % {"n": MAX_ITEMS})
     if not (description or "").strip() or not (reference or "").strip():
-        raise _fail("description", "Describe the charge and give its reference number.")
+        raise _fail("description", _("Describe the charge and give its reference number."))
     ids = [customer_id for customer_id, _ in rows]
     if len(set(ids)) != len(ids):
-        raise _fail("customers", "A customer appears twice.")
+        raise _fail("customers", _("A customer appears twice."))
     from customers.models import Customer  # noqa: PLC0415
 
     known = set(Customer.objects.filter(organization=organization, pk__in=ids).values_list("pk", flat=True))
     unknown = [str(i) for i in ids if i not in known]
     if unknown:
-        raise _fail("customers", f"Not customers of your dealership: {', '.join(unknown[:10])}.")
+        raise _fail(
+            "customers", _("Not customers of your dealership: %(ids)s.") % {"ids": ", ".join(unknown[:10])}
+        )
     for customer_id, amount in rows:
         if amount < 50 or amount > organization.max_payment_minor:
-            raise _fail("customers", f"Customer {customer_id}: the amount is out of range.")
+            raise _fail("customers", _("Customer %(id)s: the amount is out of range.") % {"id": customer_id})
     cards = {}
     for card in SavedCard.objects.filter(
         customer_id__in=ids, status=SavedCard.Status.ACTIVE, consents__isnull=False
@@ -158,7 +174,7 @@ def bulk_charge_confirm(*, user: User, run: BulkCharge) -> BulkCharge:
     from payments.cards.tasks import bulk_charge_shard_queue  # noqa: PLC0415 - tasks import this module
 
     if not permissions.can_charge_saved_card(user, run.team):
-        raise PermissionDenied("You can't charge saved cards for this team.")
+        raise PermissionDenied(_("You can't charge saved cards for this team."))
     with transaction.atomic():
         run = BulkCharge.objects.select_for_update().get(pk=run.pk)
         if run.status != BulkCharge.Status.REVIEW:

@@ -19,8 +19,10 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core.errors import Conflict, PermissionDenied
+from core.i18n import amount_input_text, money_text
 from core.money import format_minor
 from core.rate_limit import TokenBucket
 from organizations import permissions
@@ -57,11 +59,11 @@ def _channel_for(customer) -> str:
 def card_chargeable(saved_card: SavedCard | None) -> str:
     """Why this card can't be charged by staff ("" = it can)."""
     if saved_card is None:
-        return "No saved card."
+        return _("No saved card.")
     if saved_card.status != SavedCard.Status.ACTIVE:
-        return "The card was removed."
+        return _("The card was removed.")
     if not saved_card.consents.exists():
-        return "No consent on record for this card."
+        return _("No consent on record for this card.")
     return ""
 
 
@@ -71,24 +73,28 @@ def card_charge_validate(
     errors: dict[str, list[str]] = {}
     organization = saved_card.customer.organization
     if user is not None and not permissions.can_charge_saved_card(user, team):
-        errors["team"] = ["You can't charge saved cards for this team."]
+        errors["team"] = [_("You can't charge saved cards for this team.")]
     if team.organization_id != organization.pk or not team.payments_enabled:
-        errors["team"] = ["Choose one of your teams with payments enabled."]
+        errors["team"] = [_("Choose one of your teams with payments enabled.")]
     problem = card_chargeable(saved_card)
     if problem:
         errors["card"] = [problem]
     if not isinstance(amount_minor, int) or isinstance(amount_minor, bool) or amount_minor <= 0:
-        errors["amount"] = ["Enter an amount such as 125.50."]
+        errors["amount"] = [_("Enter an amount such as %(example)s") % {"example": amount_input_text(12550)}]
     elif amount_minor < STRIPE_MIN_CHARGE_MINOR:
-        errors["amount"] = [f"Enter at least {format_minor(STRIPE_MIN_CHARGE_MINOR, organization.currency)}."]
+        errors["amount"] = [
+            _("Enter at least %(amount)s.")
+            % {"amount": money_text(STRIPE_MIN_CHARGE_MINOR, organization.currency)}
+        ]
     elif amount_minor > organization.max_payment_minor:
         errors["amount"] = [
-            f"The most you can charge at once is {format_minor(organization.max_payment_minor, organization.currency)}."
+            _("The most you can charge at once is %(amount)s.")
+            % {"amount": money_text(organization.max_payment_minor, organization.currency)}
         ]
     if not (description or "").strip() or len(description) > 500:
-        errors["description"] = ["Describe what the charge is for (under 500 characters)."]
+        errors["description"] = [_("Describe what the charge is for (under 500 characters).")]
     if not (reference or "").strip() or len(reference.strip()) > 64:
-        errors["reference"] = ["Enter the reference number (under 64 characters)."]
+        errors["reference"] = [_("Enter the reference number (under 64 characters).")]
     return errors
 
 
@@ -151,6 +157,7 @@ def card_charge_prepare(
                 actor=created_by,
                 to_status=S.CREATED,
                 message=f"{format_minor(amount_minor, currency)} to charge on the saved card {saved_card.label}",
+                data={"amount_minor": amount_minor, "saved_card": saved_card.label},
             )
             return CardCharge.objects.create(
                 organization=organization,
@@ -330,7 +337,7 @@ def card_charge_on_behalf(
 ) -> CardCharge:
     """Staff charge a saved card (after the confirmation step): prepare, then submit now."""
     if not permissions.can_charge_saved_card(user, team):
-        raise PermissionDenied("You can't charge saved cards.")
+        raise PermissionDenied(_("You can't charge saved cards."))
     charge = card_charge_prepare(
         user=user,
         created_by=user,
@@ -349,4 +356,4 @@ def card_charge_on_behalf(
         from payments.cards.tasks import card_charge_submit_queue  # noqa: PLC0415
 
         card_charge_submit_queue(charge.pk)  # same row, same key, later
-        raise Conflict("Stripe is busy: the charge will be sent in a moment.", extra={"charge": charge.pk})
+        raise Conflict(_("Stripe is busy: the charge will be sent in a moment."), extra={"charge": charge.pk})

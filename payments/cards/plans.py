@@ -10,9 +10,10 @@ from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core.errors import Conflict, PermissionDenied
-from core.money import format_minor
+from core.i18n import money_text
 from organizations import permissions
 from organizations.selectors import organization_zone
 from payments.cards.charges import card_charge_prepare, card_chargeable
@@ -54,7 +55,7 @@ def installment_plan_create(
     """`parts` = [(due date, amount minor), ...] in date order; a part due today is charged now."""
     organization = saved_card.customer.organization
     if not permissions.can_charge_saved_card(user, team):
-        raise PermissionDenied("You can't set up installments on saved cards for this team.")
+        raise PermissionDenied(_("You can't set up installments on saved cards for this team."))
     if api_idempotency_key:
         existing = InstallmentPlan.objects.filter(
             organization=organization, api_idempotency_key=api_idempotency_key
@@ -65,25 +66,29 @@ def installment_plan_create(
     if problem:
         raise _fail("card", problem)
     if not 1 <= len(parts) <= MAX_PARTS:
-        raise _fail("parts", f"Choose between 1 and {MAX_PARTS} installments.")
+        raise _fail("parts", _("Choose between 1 and %(n)s installments.") % {"n": MAX_PARTS})
     today = organization_today(organization)
     previous = None
     for i, (due, amount) in enumerate(parts, start=1):
         if due < today:
-            raise _fail("parts", f"Installment {i} is due before today.")
+            raise _fail("parts", _("Installment %(n)s is due before today.") % {"n": i})
         if previous and due < previous:
-            raise _fail("parts", f"Installment {i} is due before installment {i - 1}.")
+            raise _fail(
+                "parts",
+                _("Installment %(n)s is due before installment %(previous)s.") % {"n": i, "previous": i - 1},
+            )
         if not isinstance(amount, int) or amount < STRIPE_MIN_CHARGE_MINOR:
             raise _fail(
                 "parts",
-                f"Installment {i} must be at least {format_minor(STRIPE_MIN_CHARGE_MINOR, organization.currency)}.",
+                _("Installment %(n)s must be at least %(amount)s.")
+                % {"n": i, "amount": money_text(STRIPE_MIN_CHARGE_MINOR, organization.currency)},
             )
         previous = due
     total = sum(amount for _, amount in parts)
     if total > organization.max_payment_minor * len(parts):
-        raise _fail("parts", "The plan's total is too large.")
+        raise _fail("parts", _("The plan's total is too large."))
     if not (description or "").strip() or not (reference or "").strip():
-        raise _fail("description", "Describe the plan and give its reference number.")
+        raise _fail("description", _("Describe the plan and give its reference number."))
     with transaction.atomic():
         plan = InstallmentPlan.objects.create(
             organization=organization,
@@ -174,11 +179,11 @@ def installment_charge_finished(*, charge: CardCharge) -> None:
 def installment_plan_cancel(*, user: User, plan: InstallmentPlan) -> InstallmentPlan:
     """Cancel the rest: the parts not charged yet."""
     if not permissions.can_charge_saved_card(user, plan.team):
-        raise PermissionDenied("You can't change this plan.")
+        raise PermissionDenied(_("You can't change this plan."))
     with transaction.atomic():
         plan = InstallmentPlan.objects.select_for_update().get(pk=plan.pk)
         if plan.status != InstallmentPlan.Status.ACTIVE:
-            raise Conflict(f"This plan is {plan.get_status_display().lower()}.")
+            raise Conflict(_("This plan is %(status)s.") % {"status": plan.get_status_display().lower()})
         plan.installments.filter(status=Installment.Status.SCHEDULED).update(
             status=Installment.Status.CANCELLED
         )
@@ -189,15 +194,15 @@ def installment_plan_cancel(*, user: User, plan: InstallmentPlan) -> Installment
 
 def installment_pay_next_now(*, user: User, plan: InstallmentPlan) -> CardCharge:
     if not permissions.can_charge_saved_card(user, plan.team):
-        raise PermissionDenied("You can't change this plan.")
+        raise PermissionDenied(_("You can't change this plan."))
     if plan.status != InstallmentPlan.Status.ACTIVE:
-        raise Conflict(f"This plan is {plan.get_status_display().lower()}.")
+        raise Conflict(_("This plan is %(status)s.") % {"status": plan.get_status_display().lower()})
     nxt = plan.installments.filter(status=Installment.Status.SCHEDULED).order_by("number").first()
     if nxt is None:
-        raise Conflict("No installment is left to pay.")
+        raise Conflict(_("No installment is left to pay."))
     charge = _installment_charge(nxt)
     if charge is None:
-        raise Conflict("This installment is already being charged.")
+        raise Conflict(_("This installment is already being charged."))
     return charge
 
 
@@ -205,9 +210,9 @@ def installment_plan_change_card(
     *, user: User, plan: InstallmentPlan, saved_card: SavedCard
 ) -> InstallmentPlan:
     if not permissions.can_charge_saved_card(user, plan.team):
-        raise PermissionDenied("You can't change this plan.")
+        raise PermissionDenied(_("You can't change this plan."))
     if saved_card.customer_id != plan.customer_id:
-        raise _fail("card", "Choose one of this customer's cards.")
+        raise _fail("card", _("Choose one of this customer's cards."))
     problem = card_chargeable(saved_card)
     if problem:
         raise _fail("card", problem)

@@ -74,18 +74,18 @@ def card_request_create(
     """Text and/or email the customer a link to save a card (the dealership's default account)."""
     organization = customer.organization
     if user is not None and not permissions.can_request_saved_card(user, customer):
-        raise PermissionDenied("You can't ask this customer for a card.")
+        raise PermissionDenied(_("You can't ask this customer for a card."))
     account = stripe_account_default(organization=organization)
     if account is None or not account.charges_enabled or account.disconnected_at:
         raise PaymentRequestError(
-            "Your dealership has no Stripe account ready yet: an Admin connects one on the Admin tab.",
-            extra={"fields": {"customer": ["No Stripe account ready to save cards."]}},
+            _("Your dealership has no Stripe account ready yet: an Admin connects one on the Admin tab."),
+            extra={"fields": {"customer": [_("No Stripe account ready to save cards.")]}},
         )
     can_sms = bool(customer.phone) and not customer.sms_opted_out
     if not can_sms and not customer.email:
         raise PaymentRequestError(
-            "The customer has no mobile phone or email to send the link to.",
-            extra={"fields": {"customer": ["Add a mobile phone or an email first."]}},
+            _("The customer has no mobile phone or email to send the link to."),
+            extra={"fields": {"customer": [_("Add a mobile phone or an email first.")]}},
         )
     with transaction.atomic():
         card_request = SavedCardRequest.objects.create(
@@ -321,7 +321,7 @@ def saved_card_detached(*, payment_method_id: str) -> None:
 def saved_card_remove(*, user: User, saved_card: SavedCard) -> SavedCard:
     """Staff remove a card: detached on Stripe first, then marked removed here."""
     if not permissions.can_manage_saved_cards(user, saved_card.customer):
-        raise PermissionDenied("You can't remove this card.")
+        raise PermissionDenied(_("You can't remove this card."))
     if saved_card.status == SavedCard.Status.REMOVED:
         return saved_card
     account_id = saved_card.stripe_customer.stripe_account.stripe_id

@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -58,7 +59,7 @@ def card_request_send(request, customer_id: int):
     except ApplicationError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, f"A link to save a card was sent to {customer.name}.")
+        messages.success(request, _("A link to save a card was sent to %(name)s.") % {"name": customer.name})
     return redirect("customer-detail", customer_id=customer.pk)
 
 
@@ -71,7 +72,7 @@ def saved_card_remove(request, card_id: int):
     except ApplicationError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, f"{card.label} removed.")
+        messages.success(request, _("%(card)s removed.") % {"card": card.label})
     return redirect("customer-detail", customer_id=card.customer_id)
 
 
@@ -158,9 +159,9 @@ def _plan_parts(data: dict) -> list[tuple[date, int]]:
         except ValueError as exc:
             raise plans._fail("custom_amounts", str(exc))
         if len(amounts) != count:
-            raise plans._fail("custom_amounts", f"Give {count} amounts, one per installment.")
+            raise plans._fail("custom_amounts", _("Give %(n)s amounts, one per installment.") % {"n": count})
         if sum(amounts) != data["total"]:
-            raise plans._fail("custom_amounts", "The amounts must add up to the total.")
+            raise plans._fail("custom_amounts", _("The amounts must add up to the total."))
     else:
         amounts = plans.installment_amounts_equal(total_minor=data["total"], count=count)
     return list(zip(dates, amounts, strict=True))
@@ -189,7 +190,7 @@ def plan_create(request, customer_id: int):
         except ApplicationError as exc:
             form_add_application_error(form, exc)
         else:
-            messages.success(request, "Installment plan set up.")
+            messages.success(request, _("Installment plan set up."))
             return redirect("cards:plan-detail", plan_id=plan.pk)
     return render(
         request, "payments/cards/plan_form.html", {"customer": customer, "form": form, "cards": cards}
@@ -204,16 +205,16 @@ def plan_detail(request, plan_id: int):
         try:
             if action == "cancel":
                 plans.installment_plan_cancel(user=request.user, plan=plan)
-                messages.success(request, "The remaining installments were cancelled.")
+                messages.success(request, _("The remaining installments were cancelled."))
             elif action == "pay_next":
                 plans.installment_pay_next_now(user=request.user, plan=plan)
-                messages.success(request, "The next installment is being charged.")
+                messages.success(request, _("The next installment is being charged."))
             elif action == "change_card":
                 card = selectors.saved_card_get_for_user(
                     user=request.user, card_id=int(request.POST.get("card") or 0)
                 )
                 plans.installment_plan_change_card(user=request.user, plan=plan, saved_card=card)
-                messages.success(request, f"The plan now uses {card.label}.")
+                messages.success(request, _("The plan now uses %(card)s.") % {"card": card.label})
         except (ApplicationError, ValueError) as exc:
             messages.error(request, getattr(exc, "message", str(exc)))
         return redirect("cards:plan-detail", plan_id=plan.pk)
@@ -237,11 +238,13 @@ def bulk_new(request):
         data = form.cleaned_data
         try:
             if data.get("csv_file"):
-                rows = bulk.bulk_rows_from_csv(text=data["csv_file"].read().decode("utf-8-sig", "replace"))
+                rows = bulk.bulk_rows_from_csv(
+                    text=data["csv_file"].read().decode("utf-8-sig", "replace"), language=get_language()
+                )
             else:
                 ids = [int(i) for i in request.POST.getlist("customer") if i.isdigit()]
                 if not data.get("amount"):
-                    raise bulk._fail("amount", "Enter the amount to charge each selected customer.")
+                    raise bulk._fail("amount", _("Enter the amount to charge each selected customer."))
                 rows = [(i, data["amount"]) for i in ids]
             run = bulk.bulk_charge_create(
                 user=request.user,
@@ -363,6 +366,6 @@ def card_settings(request):
     form = CardSettingsForm(request.POST or None, instance=current)
     if request.method == "POST" and form.is_valid():
         form.save()
-        messages.success(request, "Saved-card settings saved.")
+        messages.success(request, _("Saved-card settings saved."))
         return redirect("cards:settings")
     return render(request, "payments/cards/settings.html", {"form": form})

@@ -2,8 +2,18 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import pgettext_lazy
 
 from payments.models.accounts import StripeAccount
+
+# Stripe's payout statuses, on the staff pages (in the reader's language).
+PAYOUT_STATUS_LABELS = {
+    "paid": pgettext_lazy("payout", "Paid"),
+    "failed": pgettext_lazy("payout", "Failed"),
+    "pending": pgettext_lazy("payout", "Pending"),
+    "in_transit": pgettext_lazy("payout", "In transit"),
+    "canceled": pgettext_lazy("payout", "Cancelled"),
+}
 
 
 class Payout(models.Model):
@@ -26,6 +36,11 @@ class Payout(models.Model):
 
     class Meta:
         ordering = ["-arrival_date", "-id"]
+
+    @property
+    def status_label(self) -> str:
+        label = PAYOUT_STATUS_LABELS.get(self.status)
+        return str(label) if label is not None else self.status.replace("_", " ")
 
 
 class PayoutEmailRecipient(models.Model):

@@ -112,7 +112,7 @@ def refund_create(
             actor=user,
             message=f"Refund of {format_minor(amount, payment.currency)} requested"
             + (f": {note[:200]}" if note else ""),
-            data={"refund_id": refund.pk, "amount_minor": amount, "reason": reason},
+            data={"refund_id": refund.pk, "amount_minor": amount, "reason": reason, "note": note[:200]},
         )
     return refund_submit(refund_id=refund.pk)
 
@@ -172,7 +172,7 @@ def _refund_fail_before_stripe(*, refund_id: int, message: str) -> None:
             kind="refund_failed",
             actor_label="stripe",
             message=f"Refund refused: {message}",
-            data={"refund_id": refund.pk},
+            data={"refund_id": refund.pk, "error": message[:200]},
         )
 
 
@@ -217,7 +217,11 @@ def refund_apply(*, payment_id: int, stripe_refund: RefundUpdate, actor_label: s
                 kind="refund_requested",
                 actor_label=actor_label,
                 message=f"Refund of {format_minor(refund.amount_minor, payment.currency)} made in Stripe",
-                data={"refund_id": refund.pk, "stripe_refund_id": stripe_refund.id},
+                data={
+                    "refund_id": refund.pk,
+                    "stripe_refund_id": stripe_refund.id,
+                    "amount_minor": refund.amount_minor,
+                },
             )
         if not refund.stripe_refund_id:
             refund.stripe_refund_id = stripe_refund.id
@@ -238,7 +242,12 @@ def refund_apply(*, payment_id: int, stripe_refund: RefundUpdate, actor_label: s
                 to_status=new_status,
                 message=f"Refund of {money} {Refund.Status(new_status).label.lower()}"
                 + (f": {refund.failure_reason}" if refund.failure_reason else ""),
-                data={"refund_id": refund.pk, "stripe_refund_id": refund.stripe_refund_id},
+                data={
+                    "refund_id": refund.pk,
+                    "stripe_refund_id": refund.stripe_refund_id,
+                    "amount_minor": refund.amount_minor,
+                    "failure_reason": refund.failure_reason,
+                },
             )
         _payment_refund_totals_update(payment=payment)
         if refund.status == Refund.Status.SUCCEEDED and refund.customer_notified_at is None:

@@ -65,6 +65,7 @@ def payment_after_success(*, payment_id: int) -> None:
                 kind="receipt_sent",
                 payment=payment,
                 message=f"Receipt sent by {' and '.join(sent) or 'no channel (opted out)'}",
+                data={"channels": sent},
             )
         advisor = payment.advisor
         title = f"{customer.name} paid {format_minor(payment.amount_minor, payment.currency)} (ref {request.reference})"
@@ -91,4 +92,5 @@ def payment_after_success(*, payment_id: int) -> None:
                 kind="advisor_notified",
                 payment=payment,
                 message=f"{advisor.name} notified in the app and by email",
+                data={"advisor": advisor.name},
             )

@@ -74,7 +74,7 @@ def payment_request_delivery_recorded(
         kind=status,  # delivered | undelivered | failed
         actor_label="twilio",
         message=f"SMS {status}" + (f": {error}" if error else ""),
-        data={"message_id": message_id},
+        data={"message_id": message_id, "error": error},
     )
 
 

@@ -94,5 +94,6 @@ def payment_request_remind(*, payment_request_id: int, now: datetime | None = No
             kind="reminder_sent",
             actor_label="system",
             message=f"Reminder sent by {' and '.join(sent) or 'no channel (opted out)'}",
+            data={"channels": sent},
         )
         return bool(sent)

@@ -183,7 +183,9 @@ def payment_request_create(
             # History is stored in English (the channel's English name, whoever sends).
             message=f"{format_minor(amount_minor, currency)} requested by {_english(PaymentRequest.Channel(channel).label)}"
             + (f" (re-send of #{resent_from.pk})" if resent_from else ""),
-            data={"resent_from": resent_from.pk} if resent_from else None,
+            # What the history renders in the reader's language (payments/requests/history_text.py).
+            data={"amount_minor": amount_minor, "channel": channel}
+            | ({"resent_from": resent_from.pk} if resent_from else {}),
         )
         request = payment_request_send(payment_request_id=request.pk, actor=user)
     return request
@@ -210,6 +212,7 @@ def payment_request_send(*, payment_request_id: int, actor: User | None = None) 
             kind="sent",
             actor=actor,
             message=_sentence(" and ".join(sent_to)),
+            data={"sent_to": [[part.split(" ")[0], part.split(" ")[-1]] for part in sent_to]},
             changes={"expires_at": timezone.now() + lifetime},
             expected_from=(S.CREATED,),
         )

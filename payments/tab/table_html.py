@@ -8,6 +8,7 @@ import html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
+from core.i18n import local_datetime_text
 from payments.tab import selectors
 
 
@@ -46,7 +47,7 @@ def rows_html(rows, *, zone, can_select: bool) -> str:
             )
         if p.reconciled_at:
             who = _esc(p.reconciled_by_name)
-            at = p.reconciled_at.astimezone(zone).strftime("%Y-%m-%d %H:%M")
+            at = _esc(local_datetime_text(p.reconciled_at, zone))
             doc = f" · {_esc(p.dms_document_number)}" if p.dms_document_number else ""
             name = _esc(p.reconciled_by_name or "")
             reconciled = f'<span title="{who} · {at}">✓ {name}{doc}</span>'

@@ -18,8 +18,7 @@ from django.utils.translation import ngettext, pgettext
 from django.views.decorators.http import require_POST
 
 from core.errors import ApplicationError
-from core.i18n import money_text
-from core.money import format_minor
+from core.i18n import day_month_text, local_datetime_text, money_text, zone_label
 from organizations import permissions
 from organizations import selectors as organization_selectors
 from organizations.models import Role
@@ -56,7 +55,7 @@ def payment_list(request):
         page = selectors.payment_page(**page_args)
         totals = selectors.payment_totals(queryset=queryset, zone=zone)
     for row in page.rows:  # pre-formatted cells: far cheaper than template filters per cell
-        row.when = row.occurred_at.astimezone(zone).strftime("%Y-%m-%d %H:%M")
+        row.when = local_datetime_text(row.occurred_at, zone, named=False)  # the heading names the zone
         row.amount_text = money_text(row.amount_minor, row.currency)  # in the interface's language
         row.fee_text = money_text(row.fee_minor, row.currency)
         row.net_text = money_text(row.net_minor, row.currency)
@@ -64,7 +63,7 @@ def payment_list(request):
     top = totals.max_day_minor or 1
     chart = "".join(
         f'<span class="pt-bar" style="height:{max(1, value * 60 // top) if value else 0}px" '
-        f'title="{day:%b %-d}: {escape(format_minor(value, currency))}"></span>'
+        f'title="{escape(day_month_text(day))}: {escape(money_text(value, currency))}"></span>'
         for day, value in totals.days
     )
     can_reconcile_any = user.role in (Role.ADMIN, Role.MANAGER)
@@ -108,6 +107,7 @@ def payment_list(request):
             "default_days": filters.DEFAULT_PERIOD_DAYS,
             "can_reconcile_any": can_reconcile_any,
             "can_download": permissions.can_download_reports(user),
+            "zone_label": zone_label(zone.key),
             "title": pgettext("menu tab", "My payments")
             if user.role == Role.ADVISOR
             else pgettext("menu tab", "Payments"),

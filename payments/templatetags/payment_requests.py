@@ -2,7 +2,7 @@ from zoneinfo import ZoneInfo
 
 from django import template
 
-from core.i18n import money_text
+from core.i18n import local_datetime_text, money_text
 
 register = template.Library()
 
@@ -17,11 +17,12 @@ def amount(minor, currency="USD"):
 
 @register.filter
 def in_tz(value, time_zone):
-    """A datetime in the dealership's time zone: 'Nov 22, 2026, 4:05 PM CST'."""
+    """A datetime in the dealership's time zone, in the page's language, the zone named: 'Nov 22,
+    2026, 4:05 PM (Chicago time)', '22 nov. 2026, 16 h 05 (heure de Chicago)' (the one date format;
+    core.i18n.local_datetime_text)."""
     if not value:
         return ""
-    local = value.astimezone(ZoneInfo(time_zone or "UTC"))
-    return local.strftime("%b %-d, %Y, %-I:%M %p %Z")
+    return local_datetime_text(value, time_zone or "UTC")
 
 
 @register.filter
@@ -48,20 +49,37 @@ def customer_payment_requests(context, customer):
 
 @register.filter
 def event_label(kind):
-    """payment_succeeded -> Payment succeeded"""
-    return str(kind or "").replace("_", " ").capitalize()
+    """payment_succeeded -> Payment succeeded, in the page's language (history_text.kind_label)."""
+    from payments.requests.history_text import kind_label
+
+    return kind_label(kind)
 
 
-_MESSAGE_PURPOSES = {
-    "payment_request": "payment request",
-    "payment_reminder": "reminder",
-    "receipt": "receipt",
-    "refund": "refund notice",
-    "advisor_paid": "paid notice to the advisor",
-}
+@register.filter
+def history_text(event, payment_request=None):
+    """A history row's text in the page's language (its stored English message for an old row)."""
+    from payments.requests.history_text import event_text
+
+    return event_text(event, payment_request=payment_request)
+
+
+@register.filter
+def history_actor(event):
+    from payments.requests.history_text import actor_text
+
+    return actor_text(event)
+
+
+@register.filter
+def status_label(status):
+    from payments.requests.history_text import status_label as label
+
+    return label(status)
 
 
 @register.filter
 def message_purpose(purpose):
     """advisor_paid -> 'paid notice to the advisor' (never a raw code on a staff page)."""
-    return _MESSAGE_PURPOSES.get(purpose or "", str(purpose or "message").replace("_", " "))
+    from payments.requests.history_text import message_purpose as purpose_text
+
+    return purpose_text(purpose)

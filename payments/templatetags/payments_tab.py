@@ -1,17 +1,19 @@
 from django import template
 from django.utils.translation import gettext_lazy as _
 
-from core.money import format_minor, minor_to_major_text
+from core.i18n import money_text
+from core.money import minor_to_major_text
 
 register = template.Library()
 
 
 @register.filter
 def money(minor, currency="USD"):
-    """{{ payment.amount_minor|money:payment.currency }} -> $125.50"""
+    """{{ payment.amount_minor|money:payment.currency }} -> $125.50; 125,50 $US in French (the
+    page's language, as locale_formats' money)."""
     if minor in (None, ""):
         return ""
-    return format_minor(int(minor), currency or "USD")
+    return money_text(int(minor), currency or "USD")
 
 
 @register.filter
@@ -24,8 +26,10 @@ def major(minor):
 
 @register.filter
 def kind_label(kind: str) -> str:
-    """refund_requested -> Refund requested"""
-    return (kind or "").replace("_", " ").capitalize()
+    """refund_requested -> Refund requested / Remboursement demandé (the page's language)."""
+    from payments.requests.history_text import kind_label as label
+
+    return label(kind)
 
 
 PAYMENTS_OPTIONAL_COLUMNS = [

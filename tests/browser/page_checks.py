@@ -1,5 +1,6 @@
 """What every page must pass in a real browser, at any width: no sideways scrolling, no controls
-drawn over each other, a heading, and no critical or serious axe-core violation.
+drawn over each other, no drop-down whose chosen option is cut ("Langue de la concess…"), a
+heading, and no critical or serious axe-core violation.
 
 axe-core is vendored for the tests (tests/browser/vendor/README.md) and injected into the page;
 it never reaches users."""
@@ -30,6 +31,31 @@ _OVERLAPS_JS = """() => {
   }
   return found;
 }"""
+
+
+# A <select> draws its chosen option's text and cuts it at its own width, without an ellipsis
+# the page can see: measure that text in the select's font (canvas) against the room inside it
+# (its width less its padding and the drop-down arrow).
+_CUT_SELECTS_JS = """() => {
+  const ARROW = 20;
+  const ctx = document.createElement('canvas').getContext('2d');
+  const found = [];
+  for (const el of document.querySelectorAll('select')) {
+    if (!el.checkVisibility({checkOpacity: true, checkVisibilityCSS: true}) || el.multiple) continue;
+    const option = el.options[el.selectedIndex];
+    if (!option) continue;
+    const style = getComputedStyle(el);
+    ctx.font = style.font;
+    const room = el.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight) - ARROW;
+    const text = option.text.trim();
+    if (ctx.measureText(text).width > room + 1) found.push('select' + (el.id ? '#' + el.id : '') + ' "' + text + '"');
+  }
+  return found;
+}"""
+
+
+def cut_selects(page) -> list[str]:
+    return page.evaluate(_CUT_SELECTS_JS)
 
 
 def horizontal_overflow(page) -> int:
@@ -65,6 +91,7 @@ def page_problems(page, *, check_axe: bool = True) -> list[str]:
     if not any(headings(page)):
         problems.append("no <h1> heading")
     problems += [f"overlap: {o}" for o in overlapping_controls(page)]
+    problems += [f"cut: {c}" for c in cut_selects(page)]
     if check_axe:
         problems += [f"axe: {v}" for v in axe_violations(page)]
     return problems

@@ -28,10 +28,15 @@ def page_as(browser, client, settings, live_server, user, width):
     )
 
 
+@pytest.mark.parametrize("language", ["en", "fr"])
 def test_staff_pages_fit_a_360_px_phone(
-    browser, client, settings, live_server, org, team, admin_user, manager, advisor
+    browser, client, settings, live_server, org, team, admin_user, manager, advisor, language
 ):
+    """In English and in French, whose longer words ("Remboursé en partie", "Rapprochement") made the
+    Payments tab wider than the phone."""
     settings.SESSION_COOKIE_SECURE = settings.CSRF_COOKIE_SECURE = False
+    org.default_language = language
+    org.save(update_fields=["default_language"])
     customer = CustomerFactory(
         organization=org,
         name="Maximilian Bartholomew-Richardson",

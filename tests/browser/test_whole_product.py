@@ -167,10 +167,19 @@ def product(org, team, admin_user, manager, advisor):
     }
 
 
+@pytest.mark.parametrize("language", ["en", "fr"])
 def test_every_roles_pages_pass_the_checks(
-    browser, client, settings, live_server, product, admin_user, manager, advisor, shots
+    browser, client, settings, live_server, product, admin_user, manager, advisor, shots, language
 ):
+    """In English and in French (longer words: the French Payments tab scrolled sideways at 360 px,
+    the language menu was cut at 1280 px)."""
     settings.SESSION_COOKIE_SECURE = settings.CSRF_COOKIE_SECURE = False
+    for user in (admin_user, advisor):
+        user.language = language
+        user.save(update_fields=["language"])
+    # The manager keeps the dealership's default (the language menu then reads its longest option).
+    manager.organization.default_language = language
+    manager.organization.save(update_fields=["default_language"])
     c, pr, payment, payout = product["customer"], product["paid"], product["payment"], product["payout"]
     pages = {
         "advisor": (
@@ -216,7 +225,11 @@ def test_every_roles_pages_pass_the_checks(
             page = new_page(
                 browser, width, client=client, settings=settings, live_server=live_server, user=user
             )
-            problems.update(check_pages(page, live_server.url, paths, label=label, width=width, shots=shots))
+            problems.update(
+                check_pages(
+                    page, live_server.url, paths, label=f"{language}-{label}", width=width, shots=shots
+                )
+            )
             page.context.close()
     assert problems == {}, report(problems)
 

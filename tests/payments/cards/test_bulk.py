@@ -9,7 +9,7 @@ import sys
 import time
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from payments import gateway
 from payments.cards import bulk, services
@@ -184,3 +184,51 @@ def test_a_worker_killed_halfway_resumes_and_charges_each_customer_once(
     assert len(per_request) == 30 and set(per_request.values()) == {1}  # each customer charged once
     assert CardCharge.objects.filter(bulk_item__run=run).count() == 30
     assert SavedCard.objects.count() == 30
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "expected"),
+    [
+        ("en", "customer_id,amount\n12,1234.56\n13,25\n", [(12, 123_456), (13, 2500)]),
+        ("fr", "customer_id;montant\n12;1 234,56\n13;25,00\n", [(12, 123_456), (13, 2500)]),
+        ("fr", 'customer_id,amount\n12,"1234,56"\n', [(12, 123_456)]),
+        ("de", "id;betrag\n12;1.234,56\n", [(12, 123_456)]),
+    ],
+)
+def test_csv_amounts_are_read_the_way_the_users_language_writes_them(language, text, expected):
+    with translation.override(language):
+        assert bulk.bulk_rows_from_csv(text=text, language=language) == expected
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("fr", "customer_id,amount\n12,25,00\n"),  # an unquoted decimal comma: 25 or 25,00? refused
+        ("fr", "id;montant\n12;1.234\n"),  # 1.234 in French: a thousand or one? refused
+        ("en", 'id,amount\n12,"12,34"\n'),  # English: 12,34 is refused with how it could be read
+    ],
+)
+def test_csv_amounts_that_could_be_read_two_ways_are_refused(language, text):
+    from payments.requests.states import PaymentRequestError
+
+    with translation.override(language), pytest.raises(PaymentRequestError) as caught:
+        bulk.bulk_rows_from_csv(text=text, language=language)
+    assert "2" in caught.value.message  # names the line
+
+
+@pytest.mark.django_db
+def test_the_card_pages_speak_french(client, manager, team, account):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    manager.language = "fr"
+    manager.save(update_fields=["language"])
+    client.force_login(manager)
+    upload = SimpleUploadedFile("run.csv", b"customer_id;montant\n12;abc\n")
+    html = client.post(
+        "/cards/bulk/new/", {"team": team.pk, "csv_file": upload, "description": "x", "reference": "y"}
+    ).content.decode()
+    assert "Ligne 2 : " in html and "n’est pas un montant" in html
+    html = client.post(
+        "/cards/bulk/new/", {"team": team.pk, "description": "x", "reference": "y"}
+    ).content.decode()
+    assert "Saisissez le montant à débiter à chaque client sélectionné." in html
