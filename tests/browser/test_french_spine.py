@@ -134,3 +134,15 @@ def test_send_pay_refund_reconcile_in_french(
     assert (
         payment.reconciled_at and payment.dms_document_number == "DMS-42" and payment.refunded_minor == 10_025
     )
+    # 5. The payment's timeline reads in French, dates in the French format in Montréal time.
+    timeline = nbsp(office.get_by_test_id("timeline").inner_text())
+    assert "Créée · Avery Advisor — 1 234,56 $ demandés par texto" in timeline
+    assert "Remboursement de 100,25 $ demandé" in timeline and "Rapproché (pièce DMS-42)" in timeline
+    assert "requested by" not in timeline and re.search(r"\d{4}-\d\d-\d\d", timeline) is None
+    assert re.search(r"\d{1,2} [a-zé]+\.? 20\d\d, \d{1,2} h \d\d", timeline), timeline
+    assert "heure de Montréal" in nbsp(office.locator("h2", has_text="Chronologie").inner_text())
+    office.goto(f"{site}/payments/")
+    table = nbsp(office.get_by_test_id("payments-table").inner_text())
+    assert "heure de Montréal" in table and "Remboursé en partie" in table
+    assert re.search(r"\d{4}-\d\d-\d\d", table) is None
+    shot(office, "fr-5-payments-tab")
