@@ -28,6 +28,7 @@ from payments.refunds.services import payment_refundable_minor
 from payments.tab import export, filters, selectors
 from payments.tab.services import payments_reconcile, payments_unreconcile
 from payments.tab.table_html import options_html, rows_html
+from payments.tab.timeline import payment_timeline
 
 
 @login_required
@@ -144,7 +145,7 @@ def payment_detail(request, payment_id: int):
         "payments/tab/detail.html",
         {
             "payment": payment,
-            "timeline": selectors.payment_timeline(payment=payment),
+            "timeline": payment_timeline(payment=payment),
             "refunds": payment.refunds.select_related("created_by"),
             "refundable_minor": payment_refundable_minor(payment=payment) if can_refund else 0,
             "can_refund": can_refund,
