@@ -24,9 +24,9 @@ EXAMPLES = {
     GenerationMode.POSITIVE: int(os.environ.get("SCHEMATHESIS_EXAMPLES", "30")),
     GenerationMode.NEGATIVE: int(os.environ.get("SCHEMATHESIS_NEGATIVE_EXAMPLES", "20")),
 }
-# All checks, as configured by default, with one exception: the POST and PUT operations (creating a
-# request, a card's installment plan, upserting a customer by external id, who must be reachable by
-# a mobile phone or an email ...) have business rules a
+# All checks, as configured by default, with one exception: the POST, PUT and PATCH operations (creating
+# a request, a card's installment plan, upserting or editing a customer, who must be reachable by a
+# mobile phone or an email, whose phone must be a real number ...) have business rules a
 # schema can't state (the customer must exist in your organization, customer_id or opportunity_id,
 # the organization's currency and maximum amount), answered 400 naming the field. So a schema-valid
 # body may be a 400 there; every other check stays as it is.
@@ -38,6 +38,10 @@ checks.positive_data_acceptance.expected-statuses = ["2xx", "400", "403", "404",
 
 [[operations]]
 include-method = "PUT"
+checks.positive_data_acceptance.expected-statuses = ["2xx", "400", "403", "404", "409", "429"]
+
+[[operations]]
+include-method = "PATCH"
 checks.positive_data_acceptance.expected-statuses = ["2xx", "400", "403", "404", "409", "429"]
 """
 )
