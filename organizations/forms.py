@@ -9,7 +9,15 @@ from django.utils.translation import gettext_lazy as _
 from core.display import US_CANADA_ZONES
 from core.forms import PhoneField
 from core.i18n import user_language
-from organizations.models import LANGUAGE_CHOICES, STAFF_LANGUAGE_CHOICES, Country, Organization, Role, User
+from organizations.models import (
+    LANGUAGE_CHOICES,
+    STAFF_LANGUAGE_CHOICES,
+    Country,
+    Organization,
+    Role,
+    User,
+    receipt_prefix_from_name,
+)
 from organizations.services import ORGANIZATION_DETAIL_FIELDS
 from teams.models import Team
 
@@ -116,8 +124,13 @@ class OrganizationForm(forms.ModelForm):
             "postal_code": _("Postal code"),
             "support_email": _("Support email"),
             "website": _("Website"),
+            "receipt_prefix": _("Receipt prefix"),
         }
         help_texts = {
+            "receipt_prefix": _(
+                "Starts every receipt number, e.g. MRM-2026-000123 (2 to 6 letters or digits). "
+                "Receipts already given keep their number."
+            ),
             "country": _("Sets the currency: US → USD, Canada → CAD."),
         }
 
@@ -134,6 +147,8 @@ class OrganizationForm(forms.ModelForm):
             label=_("Support phone"),
             widget=forms.TextInput(attrs={"type": "tel"}),
         )
+        if self.instance and not self.instance.receipt_prefix:
+            self.initial["receipt_prefix"] = receipt_prefix_from_name(self.instance.name)
         if self.instance and self.instance.support_phone:
             self.initial["support_phone"] = self.instance.support_phone.as_national
 

@@ -27,6 +27,29 @@ LANGUAGE_CHOICES = list(settings.LANGUAGES)
 STAFF_LANGUAGE_CHOICES = LANGUAGE_CHOICES[:3]
 
 
+RECEIPT_PREFIX_RE = r"^[A-Z0-9]{2,6}$"
+
+
+def receipt_prefix_from_name(name: str) -> str:
+    """ "Maple Ridge Motors" -> "MRM"; "Lakeview" -> "LAK": the initials of the name's first three
+    words (letters and digits only, accents dropped), or the first three letters of a one-word
+    name; "TP" when nothing is left."""
+    import re
+    import unicodedata
+
+    plain = unicodedata.normalize("NFKD", name or "").encode("ascii", "ignore").decode().upper()
+    words = [
+        w
+        for w in re.split(r"[^A-Z0-9]+", plain)
+        if w and w not in {"THE", "AND", "OF", "LE", "LA", "LES", "DE", "DU", "DES", "ET"}
+    ]
+    if len(words) >= 2:
+        prefix = "".join(w[0] for w in words[:3])
+    else:
+        prefix = words[0][:3] if words else ""
+    return prefix if len(prefix) >= 2 else (prefix + "TP")[:3] if prefix else "TP"
+
+
 class Organization(models.Model):
     """A dealership."""
 
@@ -37,6 +60,9 @@ class Organization(models.Model):
     # Customers without a preferred language, and staff without a profile language, get this one;
     # blank = French (Canada) in Quebec, English elsewhere (core.i18n.organization_language).
     default_language = models.CharField(max_length=5, choices=LANGUAGE_CHOICES, blank=True)
+    # The receipts' prefix: MRM in MRM-2026-000123 (payments/receipts.py). Blank = derived from the
+    # name at the first receipt (receipt_prefix_from_name) and kept; an Admin may change it.
+    receipt_prefix = models.CharField(max_length=6, blank=True)
 
     # Business details Stripe onboarding asks for.
     legal_name = models.CharField(max_length=200, blank=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from datetime import timedelta
 
@@ -19,12 +20,14 @@ from core.errors import ApplicationError, Conflict, PermissionDenied
 from organizations import permissions
 from organizations.models import (
     CURRENCY_OF_COUNTRY,
+    RECEIPT_PREFIX_RE,
     Country,
     Invitation,
     Organization,
     Role,
     User,
     _invitation_token,
+    receipt_prefix_from_name,
 )
 from organizations.selectors import organization_active_admin_count
 from teams.models import Team
@@ -45,6 +48,7 @@ ORGANIZATION_DETAIL_FIELDS = (
     "support_phone",
     "support_email",
     "website",
+    "receipt_prefix",
 )
 
 
@@ -97,6 +101,14 @@ def organization_update(*, organization: Organization, actor: User, data: dict) 
             "The country can't change after Stripe is connected.",
             extra={"fields": {"country": ["The country can't change after Stripe is connected."]}},
         )
+    if "receipt_prefix" in data:
+        prefix = (data["receipt_prefix"] or "").strip().upper() or receipt_prefix_from_name(
+            data.get("name") or organization.name
+        )
+        if not re.match(RECEIPT_PREFIX_RE, prefix):
+            message = _("Receipt prefix: 2 to 6 letters or digits, e.g. MRM.")
+            raise ApplicationError(message, extra={"fields": {"receipt_prefix": [message]}})
+        data = {**data, "receipt_prefix": prefix}
     for field, value in data.items():
         setattr(organization, field, value)
     organization.currency = CURRENCY_OF_COUNTRY[country]

@@ -83,6 +83,7 @@ class RefundObject(serializers.ModelSerializer):
     payment_id = serializers.IntegerField()
     payout_id = serializers.IntegerField(allow_null=True, help_text="Our id of the payout that deducted it")
     created_by = serializers.CharField(source="created_by.name", allow_null=True, default=None)
+    fee_refunded_minor = serializers.IntegerField(help_text="The platform fee this refund gave back")
 
     class Meta:
         model = Refund
@@ -95,6 +96,7 @@ class RefundObject(serializers.ModelSerializer):
             "note",
             "status",
             "failure_reason",
+            "fee_refunded_minor",
             "stripe_refund_id",
             "payout_id",
             "created_by",
@@ -115,7 +117,15 @@ class PaymentObject(serializers.ModelSerializer):
     display_status = serializers.ChoiceField(
         choices=PaymentDisplayStatus.choices, read_only=True, help_text="The status the Payments tab shows"
     )
-    net_minor = serializers.IntegerField(help_text="amount - platform fee - refunds; 0 for a failed attempt")
+    net_minor = serializers.IntegerField(
+        help_text="amount - platform fee + platform fee given back - refunds; 0 for a failed attempt"
+    )
+    receipt_number = serializers.CharField(
+        help_text="The dealership's receipt number (MRM-2026-000123); empty for a failed attempt"
+    )
+    fee_refunded_minor = serializers.IntegerField(
+        help_text="The part of the platform fee the refunds gave back (Stripe's application fee refunds)"
+    )
     payout_id = serializers.IntegerField(allow_null=True, help_text="Our id of the payout that paid it out")
     stripe_payout_id = serializers.CharField(source="payout.stripe_payout_id", allow_null=True, default=None)
     reconciled_by = serializers.CharField(source="reconciled_by.name", allow_null=True, default=None)
@@ -127,6 +137,7 @@ class PaymentObject(serializers.ModelSerializer):
             "id",
             "payment_request_id",
             "reference",
+            "receipt_number",
             "dms_document_number",
             "customer_id",
             "customer_name",
@@ -138,6 +149,7 @@ class PaymentObject(serializers.ModelSerializer):
             "display_status",
             "amount_minor",
             "fee_minor",
+            "fee_refunded_minor",
             "refunded_minor",
             "net_minor",
             "currency",
@@ -169,14 +181,17 @@ def payment_object_queryset(queryset):
 
 @extend_schema_serializer(component_name="Payout")
 class PayoutObject(serializers.ModelSerializer):
-    """A payout with what Stripe settled in it: gross - fees - refunds = net; other = amount - net
+    """A payout with what Stripe settled in it: gross - fees + fees returned - refunds = net; other = amount - net
     (a dispute debit, an adjustment)."""
 
     n_payments = serializers.IntegerField(read_only=True)
     gross_minor = serializers.IntegerField(read_only=True)
     fees_minor = serializers.IntegerField(read_only=True)
     refunds_minor = serializers.IntegerField(read_only=True)
-    net_minor = serializers.IntegerField(read_only=True)
+    fees_returned_minor = serializers.IntegerField(
+        read_only=True, help_text="Platform fees the refunds in this payout gave back"
+    )
+    net_minor = serializers.IntegerField(read_only=True, help_text="gross - fees + fees returned - refunds")
     other_minor = serializers.IntegerField(read_only=True)
 
     class Meta:
@@ -193,6 +208,7 @@ class PayoutObject(serializers.ModelSerializer):
             "gross_minor",
             "fees_minor",
             "refunds_minor",
+            "fees_returned_minor",
             "net_minor",
             "other_minor",
             "created_at",

@@ -43,13 +43,13 @@ T = {
         "pl": "{dealership}: przypomnienie – link do płatności {amount} wygasa {expires_at}. Zapłać: {link}",
         "pt_BR": "{dealership}: lembrete, seu link de pagamento de {amount} expira em {expires_at}. Pague: {link}",
     },
-    "{dealership}: we received {amount} (ref {reference}). Thank you! Receipt: {receipt_link}": {
-        "fr": "{dealership} : nous avons bien reçu {amount} (réf. {reference}). Merci ! Reçu : {receipt_link}",
-        "de": "{dealership}: Wir haben {amount} erhalten (Ref. {reference}). Vielen Dank! Beleg: {receipt_link}",
-        "es": "{dealership}: recibimos {amount} (ref. {reference}). ¡Gracias! Recibo: {receipt_link}",
-        "it": "{dealership}: abbiamo ricevuto {amount} (rif. {reference}). Grazie! Ricevuta: {receipt_link}",
-        "pl": "{dealership}: otrzymaliśmy {amount} (nr {reference}). Dziękujemy! Potwierdzenie: {receipt_link}",
-        "pt_BR": "{dealership}: recebemos {amount} (ref. {reference}). Obrigado! Recibo: {receipt_link}",
+    "{dealership}: we received {amount} (ref {reference}). Thank you! Receipt {receipt_number}: {receipt_link}": {
+        "fr": "{dealership} : nous avons bien reçu {amount} (réf. {reference}). Merci ! Reçu {receipt_number} : {receipt_link}",
+        "de": "{dealership}: Wir haben {amount} erhalten (Ref. {reference}). Vielen Dank! Beleg {receipt_number}: {receipt_link}",
+        "es": "{dealership}: recibimos {amount} (ref. {reference}). ¡Gracias! Recibo {receipt_number}: {receipt_link}",
+        "it": "{dealership}: abbiamo ricevuto {amount} (rif. {reference}). Grazie! Ricevuta {receipt_number}: {receipt_link}",
+        "pl": "{dealership}: otrzymaliśmy {amount} (nr {reference}). Dziękujemy! Potwierdzenie {receipt_number}: {receipt_link}",
+        "pt_BR": "{dealership}: recebemos {amount} (ref. {reference}). Obrigado! Recibo {receipt_number}: {receipt_link}",
     },
     "Reminder: {subject}": {
         "fr": "Rappel : {subject}",
@@ -75,13 +75,13 @@ T = {
         "pl": "Potwierdzenie płatności od {dealership}: {amount} (nr {reference})",
         "pt_BR": "Recibo de {dealership}: {amount} (ref. {reference})",
     },
-    "Hello {customer_name},\n\n{dealership} received your payment of {amount} on {paid_at}.\nReference: {reference}\nDescription: {description}\n\nPrintable receipt: {receipt_link}\n\nThank you!": {
-        "fr": "Bonjour {customer_name},\n\n{dealership} a bien reçu votre paiement de {amount} le {paid_at}.\nRéférence : {reference}\nDescription : {description}\n\nReçu imprimable : {receipt_link}\n\nMerci !",
-        "de": "Guten Tag {customer_name},\n\n{dealership} hat Ihre Zahlung über {amount} am {paid_at} erhalten.\nReferenz: {reference}\nBeschreibung: {description}\n\nBeleg zum Ausdrucken: {receipt_link}\n\nVielen Dank!",
-        "es": "Hola, {customer_name}:\n\n{dealership} recibió su pago de {amount} el {paid_at}.\nReferencia: {reference}\nDescripción: {description}\n\nRecibo para imprimir: {receipt_link}\n\n¡Gracias!",
-        "it": "Gentile {customer_name},\n\n{dealership} ha ricevuto il Suo pagamento di {amount} il {paid_at}.\nRiferimento: {reference}\nDescrizione: {description}\n\nRicevuta stampabile: {receipt_link}\n\nGrazie!",
-        "pl": "Dzień dobry, {customer_name}!\n\n{dealership} otrzymał Twoją płatność {amount} ({paid_at}).\nNumer referencyjny: {reference}\nOpis: {description}\n\nPotwierdzenie do wydruku: {receipt_link}\n\nDziękujemy!",
-        "pt_BR": "Olá, {customer_name},\n\n{dealership} recebeu seu pagamento de {amount} em {paid_at}.\nReferência: {reference}\nDescrição: {description}\n\nRecibo para impressão: {receipt_link}\n\nObrigado!",
+    "Hello {customer_name},\n\n{dealership} received your payment of {amount} on {paid_at}.\nReference: {reference}\nReceipt no.: {receipt_number}\nDescription: {description}\n\nPrintable receipt: {receipt_link}\n\nThank you!": {
+        "fr": "Bonjour {customer_name},\n\n{dealership} a bien reçu votre paiement de {amount} le {paid_at}.\nRéférence : {reference}\nN° de reçu : {receipt_number}\nDescription : {description}\n\nReçu imprimable : {receipt_link}\n\nMerci !",
+        "de": "Guten Tag {customer_name},\n\n{dealership} hat Ihre Zahlung über {amount} am {paid_at} erhalten.\nReferenz: {reference}\nBeleg-Nr.: {receipt_number}\nBeschreibung: {description}\n\nBeleg zum Ausdrucken: {receipt_link}\n\nVielen Dank!",
+        "es": "Hola, {customer_name}:\n\n{dealership} recibió su pago de {amount} el {paid_at}.\nReferencia: {reference}\nN.º de recibo: {receipt_number}\nDescripción: {description}\n\nRecibo para imprimir: {receipt_link}\n\n¡Gracias!",
+        "it": "Gentile {customer_name},\n\n{dealership} ha ricevuto il Suo pagamento di {amount} il {paid_at}.\nRiferimento: {reference}\nRicevuta n.: {receipt_number}\nDescrizione: {description}\n\nRicevuta stampabile: {receipt_link}\n\nGrazie!",
+        "pl": "Dzień dobry, {customer_name}!\n\n{dealership} otrzymał Twoją płatność {amount} ({paid_at}).\nNumer referencyjny: {reference}\nNr potwierdzenia: {receipt_number}\nOpis: {description}\n\nPotwierdzenie do wydruku: {receipt_link}\n\nDziękujemy!",
+        "pt_BR": "Olá, {customer_name},\n\n{dealership} recebeu seu pagamento de {amount} em {paid_at}.\nReferência: {reference}\nNº do recibo: {receipt_number}\nDescrição: {description}\n\nRecibo para impressão: {receipt_link}\n\nObrigado!",
     },
     "{dealership}: we refunded {amount} of your payment for {reference}. It can take 5-10 business days to show on your statement.": {
         "fr": "{dealership} : nous vous avons remboursé {amount} sur votre paiement {reference}. Comptez 5 à 10 jours ouvrables avant de le voir sur votre relevé.",

@@ -41,6 +41,8 @@ from payments.gateway.errors import (
 )
 from payments.gateway.events import events_list, webhook_event_verify
 from payments.gateway.money import (
+    application_fee_for_charge,
+    application_fee_info,
     balance_transactions_list,
     file_download,
     payout_retrieve,
@@ -51,6 +53,7 @@ from payments.gateway.money import (
 )
 from payments.gateway.types import (
     AccountInfo,
+    ApplicationFeeInfo,
     BalanceTransactionInfo,
     CheckoutSessionInfo,
     CustomerInfo,
@@ -66,6 +69,7 @@ from payments.gateway.types import (
 
 __all__ = [
     "AccountInfo",
+    "ApplicationFeeInfo",
     "BalanceTransactionInfo",
     "CardError",
     "CheckoutSessionInfo",
@@ -89,6 +93,8 @@ __all__ = [
     "account_link_create",
     "account_retrieve",
     "account_update",
+    "application_fee_for_charge",
+    "application_fee_info",
     "balance_transactions_list",
     "checkout_session_create",
     "checkout_session_expire",

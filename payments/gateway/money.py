@@ -15,6 +15,7 @@ from payments.gateway.client import (
     _id_of,
 )
 from payments.gateway.types import (
+    ApplicationFeeInfo,
     BalanceTransactionInfo,
     PayoutInfo,
     RefundInfo,
@@ -33,6 +34,17 @@ def _refund_info(obj: Any) -> RefundInfo:
         charge_id=_id_of(data.get("charge")),
         failure_reason=data.get("failure_reason") or "",
         metadata=dict(data.get("metadata") or {}),
+    )
+
+
+def application_fee_info(obj: Any) -> ApplicationFeeInfo:
+    data = _dict(obj)
+    return ApplicationFeeInfo(
+        id=data["id"],
+        charge_id=_id_of(data.get("charge")),
+        amount=int(data.get("amount") or 0),
+        amount_refunded=int(data.get("amount_refunded") or 0),
+        currency=_currency(data.get("currency")),
     )
 
 
@@ -84,12 +96,15 @@ def refund_create(
     reason: str | None,
     metadata: dict,
     idempotency_key: str,
+    refund_application_fee: bool = False,
 ) -> RefundInfo:
-    """POST /v1/refunds on the connected account."""
+    """POST /v1/refunds on the connected account. `refund_application_fee`: the platform gives
+    back its application fee (all of it with a full refund, in proportion with a partial one)."""
     params: dict[str, Any] = {
         "payment_intent": payment_intent_id,
         "amount": int(amount_minor),
         "metadata": dict(metadata),
+        "refund_application_fee": bool(refund_application_fee),
     }
     if reason:
         params["reason"] = reason
@@ -110,6 +125,22 @@ def refund_retrieve(*, account_id: str, refund_id: str) -> RefundInfo:
         post=False,
     )
     return _refund_info(refund)
+
+
+def application_fee_for_charge(*, account_id: str, charge_id: str) -> ApplicationFeeInfo | None:
+    """The application fee of a direct charge: GET /v1/charges/{id} on the connected account for
+    its `application_fee`, then GET /v1/application_fees/{id} as the platform (the fee is the
+    platform's object). None when the charge carried no fee."""
+    charge = _call(
+        lambda options: _client().v1.charges.retrieve(charge_id, None, options),
+        account_id=account_id,
+        post=False,
+    )
+    fee_id = _id_of(_dict(charge).get("application_fee"))
+    if not fee_id:
+        return None
+    fee = _call(lambda options: _client().v1.application_fees.retrieve(fee_id, None, options), post=False)
+    return application_fee_info(fee)
 
 
 def payout_retrieve(*, account_id: str, payout_id: str) -> PayoutInfo:

@@ -66,6 +66,17 @@ class PaymentIntentInfo:
 
 
 @dataclass(frozen=True)
+class ApplicationFeeInfo:
+    """The platform's application fee on a charge and how much of it refunds gave back."""
+
+    id: str
+    charge_id: str
+    amount: int
+    amount_refunded: int
+    currency: str
+
+
+@dataclass(frozen=True)
 class RefundInfo:
     id: str
     status: str  # pending | succeeded | failed | canceled | requires_action

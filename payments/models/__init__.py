@@ -14,6 +14,7 @@ import Payment`), as the migrations do (0001 names `payments.models.new_pay_toke
                        (outbound webhooks to the dealer's systems: payments/dealer_webhooks/)
     reconciliation_files.py  ReconciliationFile, ReconciliationFileTeam (the daily files:
                        payments/reconciliation_files/)
+    receipts.py        ReceiptCounter (receipt numbers per dealership and year: payments/receipts.py)
 """
 
 from payments.models.accounts import StripeAccount
@@ -37,6 +38,7 @@ from payments.models.dealer_webhooks import (
 )
 from payments.models.payments import Payment, PaymentDisplayStatus, card_label, payment_method_label
 from payments.models.payouts import Payout, PayoutEmailRecipient
+from payments.models.receipts import ReceiptCounter
 from payments.models.reconciliation_files import ReconciliationFile, ReconciliationFileTeam
 from payments.models.refunds import Refund
 from payments.models.reports import ReportRun
@@ -64,6 +66,7 @@ __all__ = [
     "PaymentRequestEvent",
     "Payout",
     "PayoutEmailRecipient",
+    "ReceiptCounter",
     "ReconciliationFile",
     "ReconciliationFileTeam",
     "Refund",

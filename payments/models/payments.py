@@ -97,10 +97,18 @@ class Payment(models.Model):
     stripe_charge_id = models.CharField(max_length=255, blank=True, db_index=True)
     checkout_session_id = models.CharField(max_length=255, blank=True)
     reference = models.CharField(max_length=64)  # copied from the request: searchable without a join
+    # The dealership's receipt number, MRM-2026-000123 (payments/receipts.py): given when the payment
+    # succeeds, never changed (a later prefix change leaves it as printed). Blank for a failed attempt.
+    receipt_number = models.CharField(max_length=24, blank=True)
     amount_minor = models.PositiveBigIntegerField()
     currency = models.CharField(max_length=3)
     fee_minor = models.PositiveBigIntegerField(default=0, help_text="Platform application fee")
     refunded_minor = models.PositiveBigIntegerField(default=0)
+    # The part of the platform fee Stripe gave back with the refunds (`refund_application_fee`,
+    # settings.PLATFORM_REFUND_APPLICATION_FEE): the application fee's `amount_refunded`.
+    fee_refunded_minor = models.PositiveBigIntegerField(
+        default=0, help_text="Platform fee returned with refunds"
+    )
     status = models.CharField(max_length=20, choices=Status.choices)
     method = models.CharField(max_length=20, choices=Method.choices, default=Method.CARD)
     card_brand = models.CharField(max_length=20, blank=True)
@@ -119,13 +127,16 @@ class Payment(models.Model):
         output_field=models.CharField(max_length=20, choices=PaymentDisplayStatus.choices),
         db_persist=True,
     )
-    # What the dealership keeps: amount - platform fee - refunds; nothing for a failed attempt
+    # What the dealership keeps: amount - platform fee + fee returned - refunds; nothing for a failed attempt
     # (no money moved, whatever amount was tried). One definition for the table, the detail
     # page, payouts and both CSV paths.
     net_minor = models.GeneratedField(
         expression=models.Case(
             models.When(status=Status.FAILED, then=models.Value(0)),
-            default=models.F("amount_minor") - models.F("fee_minor") - models.F("refunded_minor"),
+            default=models.F("amount_minor")
+            - models.F("fee_minor")
+            + models.F("fee_refunded_minor")
+            - models.F("refunded_minor"),
         ),
         output_field=models.BigIntegerField(),
         db_persist=True,
@@ -145,6 +156,13 @@ class Payment(models.Model):
 
     class Meta:
         ordering = ["-occurred_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "receipt_number"],
+                condition=~Q(receipt_number=""),
+                name="payment_org_receipt_number_unique",
+            ),
+        ]
         indexes = [
             models.Index(fields=["organization", "-occurred_at", "-id"]),
             models.Index(fields=["team", "-occurred_at", "-id"]),
@@ -176,11 +194,12 @@ class Payment(models.Model):
                     "amount_minor",
                     "fee_minor",
                     "refunded_minor",
+                    "fee_refunded_minor",
                     "team",
                     "advisor",
                     "reconciled_at",
                 ],
-                name="payment_org_totals3_idx",
+                name="payment_org_totals4_idx",
             ),
         ]
 
@@ -197,6 +216,11 @@ class Payment(models.Model):
         return payment_method_label(
             method=self.method, card_brand=self.card_brand, card_last4=self.card_last4
         )
+
+    @property
+    def fee_kept_minor(self) -> int:
+        """The platform fee the dealership paid in the end: the fee less what refunds gave back."""
+        return self.fee_minor - self.fee_refunded_minor
 
     @property
     def refundable_minor(self) -> int:

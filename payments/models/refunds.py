@@ -33,6 +33,10 @@ class Refund(models.Model):
     reason = models.CharField(max_length=30, choices=Reason.choices, default=Reason.REQUESTED_BY_CUSTOMER)
     note = models.CharField(max_length=300, blank=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
+    # The platform rule when the refund was made (settings.PLATFORM_REFUND_APPLICATION_FEE): Stripe's
+    # `refund_application_fee`; and the part of the platform fee Stripe gave back with this refund.
+    refund_application_fee = models.BooleanField(default=False)
+    fee_refunded_minor = models.PositiveBigIntegerField(default=0)
     stripe_refund_id = models.CharField(max_length=255, null=True, blank=True, unique=True)
     # The payout that settled it (from the payout's balance transactions): often a later one than
     # its payment's, so a payout's report counts each refund once, where Stripe deducted it.

@@ -26,7 +26,8 @@ def _payout_sum(queryset, expression):
 
 def payouts_with_figures(queryset: QuerySet[Payout]) -> QuerySet[Payout]:
     """Payouts with what Stripe settled in them: the payments (gross and platform fees) and the
-    refunds deducted (often of payments paid out earlier); net = gross - fees - refunds. Whatever
+    refunds deducted (often of payments paid out earlier), with the platform fee they gave back
+    (`fees_returned_minor`, credited with the refund); net = gross - fees + fees returned - refunds. Whatever
     else the payout held (a dispute, an adjustment) is `other_minor` = amount - net."""
     payments = Payment.objects.exclude(status=Payment.Status.FAILED)
     refunds = Refund.objects.filter(status=Refund.Status.SUCCEEDED)
@@ -36,8 +37,11 @@ def payouts_with_figures(queryset: QuerySet[Payout]) -> QuerySet[Payout]:
             gross_minor=_payout_sum(payments, Sum("amount_minor")),
             fees_minor=_payout_sum(payments, Sum("fee_minor")),
             refunds_minor=_payout_sum(refunds, Sum("amount_minor")),
+            fees_returned_minor=_payout_sum(refunds, Sum("fee_refunded_minor")),
         )
-        .annotate(net_minor=F("gross_minor") - F("fees_minor") - F("refunds_minor"))
+        .annotate(
+            net_minor=F("gross_minor") - F("fees_minor") + F("fees_returned_minor") - F("refunds_minor")
+        )
         .annotate(other_minor=F("amount_minor") - F("net_minor"))
     )
 
@@ -77,7 +81,7 @@ PAYOUT_CSV_HEADER = ["type", "date", "reference", "customer", "amount", "platfor
 
 def payout_csv(*, payout: Payout, zone: ZoneInfo) -> str:
     """What Stripe settled in one payout, a line each: its payments (amount, fee, net = amount -
-    fee) and the refunds deducted in it (negative). The net column adds up to the payout's
+    fee) and the refunds deducted in it (negative, less the platform fee they gave back). The net column adds up to the payout's
     amount, less `other_minor` (a dispute, an adjustment: a last line when there is one)."""
     payments, refunds = payout_contents(payout=payout)
     buf = io.StringIO()
@@ -104,8 +108,8 @@ def payout_csv(*, payout: Payout, zone: ZoneInfo) -> str:
                 _csv_text(r.payment.reference),
                 _csv_text(r.payment.customer.name),
                 minor_to_major_text(-r.amount_minor),
-                minor_to_major_text(0),
-                minor_to_major_text(-r.amount_minor),
+                minor_to_major_text(-r.fee_refunded_minor),
+                minor_to_major_text(r.fee_refunded_minor - r.amount_minor),
                 r.currency,
             ]
         )

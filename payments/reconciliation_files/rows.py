@@ -5,11 +5,13 @@
     failed_attempt  0 (flagged)   a failed, expired or cancelled attempt; `attempted` holds its amount
     platform_fee    - fee         our application fee on each payment of the day
     refund          - amount      a refund that succeeded (or is on its way), when it was made
+    platform_fee_refund + fee back  the platform fee that refund gave back (Stripe's application fee
+                                  refund, settings.PLATFORM_REFUND_APPLICATION_FEE), beside it
     dispute         - amount      a dispute debit, when the customer's bank opened it
     payout          - amount      a payout paid to the bank, on its arrival date
 
 The payment rows carry the same columns as the Payments tab (advisor, team, method, status, fee,
-refunded, net) and their sums are the tab's totals for that day. Times are ISO 8601 with the
+refunded, net = amount - fee + fee_refunded - refunded, the receipt number) and their sums are the tab's totals for that day. Times are ISO 8601 with the
 dealership's offset (2026-03-08T01:59:00-05:00)."""
 
 from __future__ import annotations
@@ -51,6 +53,9 @@ COLUMNS = [
     "payout_arrival_date",
     "reconciled_at",
     "reconciled_by",
+    # Added at the end (existing columns keep their place).
+    "fee_refunded",
+    "receipt_number",
 ]
 
 
@@ -78,6 +83,7 @@ def _payment_values(p: Payment) -> dict:
         "advisor": p.advisor.name,
         "team": p.team.name,
         "reference": p.reference,
+        "receipt_number": p.receipt_number,
         "dms_document_number": p.dms_document_number,
         "payment_request_id": p.payment_request_id,
         "payment_id": p.pk,
@@ -114,7 +120,7 @@ def day_rows(
         rows.append(
             Row("payment", p.occurred_at, p.amount_minor, p.currency,
                 {**values, "status": status, "failed": "no", "fee": p.fee_minor,
-                 "refunded": p.refunded_minor, "net": p.net_minor}),
+                 "refunded": p.refunded_minor, "fee_refunded": p.fee_refunded_minor, "net": p.net_minor}),
         )  # fmt: skip
         if p.fee_minor:
             rows.append(
@@ -142,6 +148,9 @@ def day_rows(
             "payout_arrival_date": r.payout.arrival_date if r.payout_id and r.payout.arrival_date else "",
         }
         rows.append(Row("refund", r.created_at, -r.amount_minor, r.currency, values))
+        if r.fee_refunded_minor:
+            fee_back = {**values, "fee_refunded": r.fee_refunded_minor, "status": "Fee refund"}
+            rows.append(Row("platform_fee_refund", r.created_at, r.fee_refunded_minor, r.currency, fee_back))
     disputes = (
         PaymentRequestEvent.objects.filter(
             kind="disputed", payment__in=payments.values("pk"), created_at__gte=start, created_at__lt=end

@@ -37,7 +37,7 @@ def _cell(name: str, value, zone) -> str:
         return value.astimezone(zone).isoformat(timespec="seconds")
     if isinstance(value, dt.date):
         return value.isoformat()
-    if name in ("fee", "refunded", "net", "attempted"):
+    if name in ("fee", "refunded", "net", "attempted", "fee_refunded"):
         return _major(int(value))
     text = str(value)
     return "'" + text if text.startswith(_FORMULA_STARTS) else text

@@ -12,6 +12,14 @@ Flow for a refund made on our page:
    too; it finds our row by `stripe_refund_id` or by metadata `refund_id`, so the page and the
    webhook make ONE refund. A refund unknown to us (made in the Stripe dashboard) is recorded.
 
+The platform fee: whether a refund gives it back is the platform's rule
+(`settings.PLATFORM_REFUND_APPLICATION_FEE`, sent as Stripe's `refund_application_fee` and kept on
+the Refund row, so changing the setting never rewrites old refunds). Stripe decides how much: all
+that is left of the fee with a full refund, a proportional part with a partial one. We record
+Stripe's figure, the application fee's `amount_refunded`, read after the refund and again from
+`application_fee.refunded`: `Payment.fee_refunded_minor` is that total, and each increase is put
+on the refund that caused it (`Refund.fee_refunded_minor`). Net = amount - fee + fee returned - refunds.
+
 Lock order: Payment row first, then its Refund rows.
 """
 
@@ -20,6 +28,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
@@ -55,6 +64,25 @@ def payment_refundable_minor(*, payment: Payment) -> int:
         return 0
     reserved = payment.refunds.filter(status__in=RESERVING).aggregate(s=Sum("amount_minor"))["s"] or 0
     return max(payment.amount_minor - max(reserved, payment.refunded_minor), 0)
+
+
+def refund_application_fee_rule(*, payment: Payment) -> bool:
+    """Does a refund of this payment give the platform fee back? (The platform's setting; a
+    payment without a fee has nothing to give back.)"""
+    return bool(settings.PLATFORM_REFUND_APPLICATION_FEE) and payment.fee_minor > 0
+
+
+def refund_fee_back_minor(*, payment: Payment, amount_minor: int) -> int:
+    """What a refund of `amount_minor` should give back of the platform fee under today's rule,
+    for the confirmation page (Stripe's rule: the rest of the fee when the payment is then refunded
+    in full, else the proportional part rounded half up). The recorded figure is Stripe's."""
+    if not refund_application_fee_rule(payment=payment) or amount_minor <= 0:
+        return 0
+    left = payment.fee_minor - payment.fee_refunded_minor
+    if payment.refunded_minor + amount_minor >= payment.amount_minor:
+        return max(left, 0)
+    share = (payment.fee_minor * amount_minor * 2 + payment.amount_minor) // (2 * payment.amount_minor)
+    return max(min(share, left), 0)
 
 
 def refund_create(
@@ -104,6 +132,7 @@ def refund_create(
             note=note[:300],
             created_by=user,
             api_idempotency_key=api_idempotency_key,
+            refund_application_fee=refund_application_fee_rule(payment=payment),
         )
         history_record(
             payment_request=payment.payment_request,
@@ -134,6 +163,7 @@ def refund_submit(*, refund_id: int) -> Refund:
             reason=refund.reason,
             metadata={"refund_id": str(refund.pk), "payment_id": str(payment.pk)},
             idempotency_key=refund.idempotency_key,
+            refund_application_fee=refund.refund_application_fee,
         )
     except GatewayUnavailable:
         from payments.refunds.tasks import refund_submit_task
@@ -144,6 +174,7 @@ def refund_submit(*, refund_id: int) -> Refund:
     except GatewayError as exc:
         _refund_fail_before_stripe(refund_id=refund.pk, message=exc.message)
         raise ApplicationError(f"Stripe refused the refund: {exc.message}")
+    fee_total = _fee_refunded_total(payment=payment) if refund.refund_application_fee else None
     return refund_apply(
         payment_id=payment.pk,
         stripe_refund=RefundUpdate(
@@ -153,6 +184,64 @@ def refund_submit(*, refund_id: int) -> Refund:
             failure_reason=info.failure_reason or "",
             metadata=dict(info.metadata or {}),
         ),
+        fee_refunded_total_minor=fee_total,
+    )
+
+
+def _fee_refunded_total(*, payment: Payment) -> int | None:
+    """Stripe's figure of the platform fee given back so far (None when it can't be read now: the
+    `application_fee.refunded` event brings it)."""
+    from payments import gateway
+    from payments.gateway.errors import GatewayError
+
+    if not payment.fee_minor or not payment.stripe_charge_id:
+        return None
+    try:
+        fee = gateway.application_fee_for_charge(
+            account_id=payment.stripe_account.stripe_id, charge_id=payment.stripe_charge_id
+        )
+    except GatewayError as exc:
+        logger.warning("application fee of payment %s not read: %s", payment.pk, exc)
+        return None
+    return fee.amount_refunded if fee is not None else None
+
+
+def payment_fee_refunded_record(*, payment_id: int, fee_refunded_total_minor: int) -> Payment:
+    """Record Stripe's total of the platform fee given back on a payment (from
+    `application_fee.refunded`). Idempotent; the total only grows."""
+    with transaction.atomic():
+        payment = Payment.objects.select_for_update().select_related("payment_request").get(pk=payment_id)
+        _payment_fee_refunded_set(payment=payment, total_minor=fee_refunded_total_minor, refund=None)
+    return payment
+
+
+def _payment_fee_refunded_set(*, payment: Payment, total_minor: int, refund: Refund | None) -> None:
+    """Under the payment's lock: raise `fee_refunded_minor` to Stripe's total; the increase goes
+    on `refund` (else the newest refund not failed) and in the history."""
+    total = min(int(total_minor), payment.fee_minor)
+    increase = total - payment.fee_refunded_minor
+    if increase <= 0:
+        return
+    if refund is None:
+        refund = (
+            Refund.objects.select_for_update()
+            .filter(payment_id=payment.pk)
+            .exclude(status__in=[Refund.Status.FAILED, Refund.Status.CANCELED])
+            .order_by("-created_at", "-id")
+            .first()
+        )
+    payment.fee_refunded_minor = total
+    payment.save(update_fields=["fee_refunded_minor", "updated_at"])
+    if refund is not None:
+        refund.fee_refunded_minor += increase
+        refund.save(update_fields=["fee_refunded_minor", "updated_at"])
+    history_record(
+        payment_request=payment.payment_request,
+        payment=payment,
+        kind="fee_refunded",
+        actor_label="stripe",
+        message=f"Platform fee of {format_minor(increase, payment.currency)} given back with the refund",
+        data={"refund_id": refund.pk if refund else None, "fee_refunded_minor": increase},
     )
 
 
@@ -187,9 +276,16 @@ class RefundUpdate:
     metadata: dict | None = None
 
 
-def refund_apply(*, payment_id: int, stripe_refund: RefundUpdate, actor_label: str = "stripe") -> Refund:
+def refund_apply(
+    *,
+    payment_id: int,
+    stripe_refund: RefundUpdate,
+    actor_label: str = "stripe",
+    fee_refunded_total_minor: int | None = None,
+) -> Refund:
     """Record Stripe's view of one refund of a payment. Idempotent; never moves a refund
-    backwards; creates the row for a refund made outside our page."""
+    backwards; creates the row for a refund made outside our page. `fee_refunded_total_minor`:
+    the application fee's `amount_refunded` read after this refund, when known."""
     with transaction.atomic():
         payment = Payment.objects.select_for_update().select_related("payment_request").get(pk=payment_id)
         refund = Refund.objects.select_for_update().filter(stripe_refund_id=stripe_refund.id).first()
@@ -250,6 +346,8 @@ def refund_apply(*, payment_id: int, stripe_refund: RefundUpdate, actor_label: s
                 },
             )
         _payment_refund_totals_update(payment=payment)
+        if fee_refunded_total_minor is not None:
+            _payment_fee_refunded_set(payment=payment, total_minor=fee_refunded_total_minor, refund=refund)
         if refund.status == Refund.Status.SUCCEEDED and refund.customer_notified_at is None:
             refund.customer_notified_at = timezone.now()
             refund.save(update_fields=["customer_notified_at", "updated_at"])

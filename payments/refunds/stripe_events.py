@@ -10,7 +10,7 @@ from django.db.models import Q
 
 from payments.models import Payment
 from payments.refunds.disputes import payment_dispute_apply
-from payments.refunds.services import RefundUpdate, refund_apply
+from payments.refunds.services import RefundUpdate, payment_fee_refunded_record, refund_apply
 
 logger = logging.getLogger(__name__)
 
@@ -73,3 +73,17 @@ def handle_dispute(event, obj: dict) -> None:
     if payment is None:
         return
     payment_dispute_apply(payment_id=payment.pk, event_type=event.type, dispute=obj)
+
+
+def handle_application_fee_refunded(event, obj: dict) -> None:
+    """application_fee.refunded (a platform event): the platform fee a refund gave back. The
+    payment is found by the fee's charge (and connected account)."""
+    charge = obj.get("charge")
+    charge = charge.get("id") if isinstance(charge, dict) else charge
+    payment = _payment_for(account=obj.get("account") or "", payment_intent=None, charge=charge)
+    if payment is None:
+        logger.info("application fee %s for a charge we don't know; ignored", obj.get("id"))
+        return
+    payment_fee_refunded_record(
+        payment_id=payment.pk, fee_refunded_total_minor=int(obj.get("amount_refunded") or 0)
+    )

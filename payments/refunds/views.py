@@ -15,7 +15,12 @@ from core.i18n import money_text
 from organizations import permissions
 from payments.pages import render_in_org_zone
 from payments.refunds.forms import RefundForm
-from payments.refunds.services import payment_refundable_minor, refund_create
+from payments.refunds.services import (
+    payment_refundable_minor,
+    refund_application_fee_rule,
+    refund_create,
+    refund_fee_back_minor,
+)
 from payments.tab import selectors
 
 
@@ -29,11 +34,19 @@ def payment_refund(request, payment_id: int):
         raise PermissionDenied("Only Managers of this team and Admins can refund payments.")
     refundable = payment_refundable_minor(payment=payment)
     form = RefundForm(request.POST or None, refundable_minor=refundable, currency=payment.currency)
-    context = {"payment": payment, "form": form, "refundable_minor": refundable}
+    context = {
+        "payment": payment,
+        "form": form,
+        "refundable_minor": refundable,
+        "fee_refund_rule": refund_application_fee_rule(payment=payment),
+    }
     if request.method == "POST" and form.is_valid():
         amount = form.cleaned_data["amount"]
         if request.POST.get("confirm") != "yes":
             context["confirm_amount_minor"] = amount if amount is not None else refundable
+            context["confirm_fee_back_minor"] = refund_fee_back_minor(
+                payment=payment, amount_minor=context["confirm_amount_minor"]
+            )
             return render_in_org_zone(request, "payments/tab/refund_confirm.html", context)
         try:
             refund = refund_create(

@@ -66,7 +66,9 @@ DEFAULT_EMAIL_TEMPLATE = _(
 )
 EMAIL_SUBJECT = _("Payment request from {dealership}: {amount} (ref {reference})")
 REMINDER_SMS = _("{dealership}: reminder, your {amount} payment link expires {expires_at}. Pay: {link}")
-RECEIPT_SMS = _("{dealership}: we received {amount} (ref {reference}). Thank you! Receipt: {receipt_link}")
+RECEIPT_SMS = _(
+    "{dealership}: we received {amount} (ref {reference}). Thank you! Receipt {receipt_number}: {receipt_link}"
+)
 # The default SMS stays within this many segments (EN, DE, IT: one; the others: at most two).
 SMS_SEGMENT_BUDGET = {"en": 1, "de": 1, "it": 1}
 SMS_SEGMENT_BUDGET_OTHERS = 2
@@ -241,6 +243,8 @@ def receipt_values(payment: Payment) -> dict[str, str]:
     values = template_values(payment.payment_request)
     values["amount"] = money_text(payment.amount_minor, payment.currency)
     values["receipt_link"] = receipt_link(payment)
+    # The dealership's number; Stripe's id for a payment recorded before numbers existed.
+    values["receipt_number"] = payment.receipt_number or payment.stripe_payment_intent_id
     return values
 
 
@@ -257,7 +261,7 @@ def receipt_email_subject_and_body(payment: Payment) -> tuple[str, str]:
     body = template_render(
         gettext(
             "Hello {customer_name},\n\n{dealership} received your payment of {amount} on {paid_at}.\n"
-            "Reference: {reference}\nDescription: {description}\n\n"
+            "Reference: {reference}\nReceipt no.: {receipt_number}\nDescription: {description}\n\n"
             "Printable receipt: {receipt_link}\n\nThank you!"
         ),
         values,

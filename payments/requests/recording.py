@@ -17,6 +17,7 @@ from core.money import format_minor
 from payments import gateway
 from payments.fees import application_fee_for
 from payments.models import Payment, PaymentRequest, PaymentRequestEvent, card_label
+from payments.receipts import payment_receipt_number_assign
 from payments.requests.after_payment import payment_after_success_queue
 from payments.requests.history import history_record
 from payments.requests.states import PAYMENT_KIND, S, payment_request_can_move, payment_request_move
@@ -176,6 +177,7 @@ def _payment_record_succeeded(
                 for name, value in fields.items():
                     setattr(payment, name, value)
                 payment.save()
+            payment_receipt_number_assign(payment=payment, organization=request.organization)
             paid_total = request.amount_paid_minor + amount
             to_status = S.PAID if paid_total >= request.amount_minor else S.PARTIALLY_PAID
             payment_id = payment.pk

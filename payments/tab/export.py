@@ -31,6 +31,11 @@ CSV_HEADER = [
     "reconciled_by",
     "reconciled_at",
     "dms_document_number",
+    # Added at the end (existing columns keep their place): the platform fee refunds gave back
+    # (net = amount - fee + fee_refunded - refunded_amount), the dealership's receipt number, Stripe's id.
+    "fee_refunded",
+    "receipt_number",
+    "stripe_id",
 ]
 _DATE_FMT = "%Y-%m-%d %H:%M"
 
@@ -78,6 +83,9 @@ def payment_csv_chunks_python(*, queryset: QuerySet[Payment], zone: ZoneInfo, so
         "reconciled_by__name",
         "reconciled_at",
         "dms_document_number",
+        "fee_refunded_minor",
+        "receipt_number",
+        "stripe_payment_intent_id",
     )
     for n, r in enumerate(rows.iterator(chunk_size=5000), 1):
         writer.writerow(
@@ -96,6 +104,9 @@ def payment_csv_chunks_python(*, queryset: QuerySet[Payment], zone: ZoneInfo, so
                 _csv_text(r[11]),
                 r[12].astimezone(zone).strftime(_DATE_FMT) if r[12] else "",
                 _csv_text(r[13]),
+                minor_to_major_text(r[14]),
+                r[15] or "",
+                r[16],
             ]
         )
         if n % 1000 == 0:
@@ -130,7 +141,8 @@ def payment_csv_copy_sql(*, queryset: QuerySet[Payment], zone: ZoneInfo, sort: s
         f"{_sql_major('p.refunded_minor')}, NULLIF(po.stripe_payout_id, ''), "
         f"to_char(po.arrival_date, 'YYYY-MM-DD'), {_sql_csv_text('u.name')}, "
         "to_char(p.reconciled_at AT TIME ZONE %s, 'YYYY-MM-DD HH24:MI'), "
-        f"{_sql_csv_text('p.dms_document_number')} "
+        f"{_sql_csv_text('p.dms_document_number')}, {_sql_major('p.fee_refunded_minor')}, "
+        "NULLIF(p.receipt_number, ''), p.stripe_payment_intent_id "
         "FROM payments_payment p "
         "JOIN customers_customer c ON c.id = p.customer_id "
         "LEFT JOIN payments_payout po ON po.id = p.payout_id "

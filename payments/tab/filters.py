@@ -4,6 +4,7 @@ advisor, amount, reconciled), with the default period."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from zoneinfo import ZoneInfo
 
 import django_filters
@@ -89,6 +90,7 @@ class PaymentFilter(django_filters.FilterSet):
         return super().is_valid()
 
     def filter_search(self, qs, name, value):
+        """Customer name/email/phone, the reference's start, or a receipt number (MRM-2026-123)."""
         value = (value or "").strip()
         if not value:
             return qs
@@ -111,12 +113,14 @@ class PaymentFilter(django_filters.FilterSet):
                 in_ids = RawSQL(
                     '"payments_payment"."customer_id" = ANY(%s::bigint[])', [ids], output_field=BooleanField()
                 )
-                return qs.filter(Q(in_ids) | Q(reference__istartswith=value))
+                return qs.filter(Q(in_ids) | Q(reference__istartswith=value) | _receipt_q(value))
         customer_q = Q(name__icontains=value) | Q(email__icontains=value)
         if digits:
             customer_q |= Q(phone__contains=digits)
         customers = Customer.objects.filter(customer_q, organization_id=org_id)
-        return qs.filter(Q(customer_id__in=customers.values("id")) | Q(reference__istartswith=value))
+        return qs.filter(
+            Q(customer_id__in=customers.values("id")) | Q(reference__istartswith=value) | _receipt_q(value)
+        )
 
     def filter_status(self, qs, name, value):
         return qs.filter(display_status=value) if value else qs
@@ -158,3 +162,16 @@ def payment_list_params(*, params, zone: ZoneInfo):
 
 def payment_filter(*, user: User, params) -> PaymentFilter:
     return PaymentFilter(params, queryset=payments_visible_to(user=user), user=user)
+
+
+_RECEIPT_SEARCH = re.compile(r"^([A-Za-z0-9]{2,6})-(\d{4})-(\d{1,6})$")
+
+
+def _receipt_q(value: str) -> Q:
+    """A receipt number typed with or without its leading zeros: one exact match (the
+    (organization, receipt_number) unique index); nothing for other text."""
+    match = _RECEIPT_SEARCH.match(value)
+    if not match:
+        return Q(pk__in=[])
+    prefix, year, number = match.groups()
+    return Q(receipt_number=f"{prefix.upper()}-{year}-{int(number):06d}")

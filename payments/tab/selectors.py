@@ -96,6 +96,7 @@ _ROW_FIELDS = (
     "fee_minor",
     "refunded_minor",
     "net_minor",
+    "fee_refunded_minor",
     "currency",
     "status",
     "method",
@@ -108,6 +109,7 @@ _ROW_FIELDS = (
     "reconciled_at",
     "row_reconciled_by_name",
     "dms_document_number",
+    "receipt_number",
 )
 
 
@@ -136,6 +138,7 @@ class PaymentRow:
     fee_minor: int
     refunded_minor: int
     net_minor: int
+    fee_refunded_minor: int
     currency: str
     status: str
     method: str
@@ -148,6 +151,7 @@ class PaymentRow:
     reconciled_at: dt.datetime | None
     reconciled_by_name: str | None
     dms_document_number: str
+    receipt_number: str
 
     @property
     def display_status_label(self) -> str:
@@ -248,17 +252,26 @@ class PaymentTotals:
 
 
 # The totals of a set of payments: one row per (local day, display status). The set (`{source}`)
-# is a subquery or a CTE with the columns `day`, `display_status` and the three amounts.
-_TOTALS_COLUMNS = ("day", "display_status", "amount_minor", "fee_minor", "refunded_minor")
+# is a subquery or a CTE with the columns `day`, `display_status` and the amounts. The fees are
+# what the platform kept: the fee less what refunds gave back (`fee_refunded_minor`).
+_TOTALS_COLUMNS = (
+    "day",
+    "display_status",
+    "amount_minor",
+    "fee_minor",
+    "fee_refunded_minor",
+    "refunded_minor",
+)
 _TOTALS_SQL = (
-    "SELECT day, display_status, COUNT(*), SUM(amount_minor), SUM(fee_minor), SUM(refunded_minor){more} "
+    "SELECT day, display_status, COUNT(*), SUM(amount_minor), SUM(fee_minor) - SUM(fee_refunded_minor), "
+    "SUM(refunded_minor){more} "
     "FROM {source} GROUP BY day, display_status"
 )
 
 
 def _totals_source(queryset: QuerySet[Payment], zone: ZoneInfo, *extra: str) -> tuple[str, tuple]:
     """SQL of the filtered payments with their local day and the columns the totals need (all in
-    payment_org_totals3_idx, so the scan is index-only), plus `extra` columns."""
+    payment_org_totals4_idx, so the scan is index-only), plus `extra` columns."""
     extra = tuple(name for name in extra if name not in _TOTALS_COLUMNS)
     return (
         queryset.order_by()

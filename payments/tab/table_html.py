@@ -53,10 +53,11 @@ def rows_html(rows, *, zone, can_select: bool) -> str:
             reconciled = f'<span title="{who} · {at}">✓ {name}{doc}</span>'
         else:
             reconciled = '<span class="muted">—</span>'
+        receipt = f'<br><small class="muted">{_esc(p.receipt_number)}</small>' if p.receipt_number else ""
         cells.append(
             f'<td class="when">{p.when}</td><td>'
             f"{_esc(p.customer_name)}</td><td>{_esc(p.advisor_name)}</td>"
-            f'<td>{_esc(p.team_name)}</td><td><a href="/payments/{p.pk}/">{ref}</a></td>'
+            f'<td>{_esc(p.team_name)}</td><td><a href="/payments/{p.pk}/">{ref}</a>{receipt}</td>'
             f'<td class="num">{_esc(p.amount_text)}</td><td class="num">{_esc(p.fee_text)}</td>'
             f'<td class="num">{_esc(p.net_text)}</td>'
             f'<td><span class="status {p.display_status}">{_esc(p.display_status_label)}</span></td>'

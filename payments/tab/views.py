@@ -24,7 +24,7 @@ from organizations import selectors as organization_selectors
 from organizations.models import Role
 from payments.pages import render_in_org_zone, require_payments_tab_access, safe_next_url
 from payments.refunds.disputes import payment_dispute_latest
-from payments.refunds.services import payment_refundable_minor
+from payments.refunds.services import payment_refundable_minor, refund_application_fee_rule
 from payments.tab import export, filters, selectors
 from payments.tab.services import payments_reconcile, payments_unreconcile
 from payments.tab.table_html import options_html, rows_html
@@ -58,7 +58,7 @@ def payment_list(request):
     for row in page.rows:  # pre-formatted cells: far cheaper than template filters per cell
         row.when = local_datetime_text(row.occurred_at, zone, named=False)  # the heading names the zone
         row.amount_text = money_text(row.amount_minor, row.currency)  # in the interface's language
-        row.fee_text = money_text(row.fee_minor, row.currency)
+        row.fee_text = money_text(row.fee_minor - row.fee_refunded_minor, row.currency)  # kept
         row.net_text = money_text(row.net_minor, row.currency)
     currency = user.organization.currency
     top = totals.max_day_minor or 1
@@ -149,6 +149,7 @@ def payment_detail(request, payment_id: int):
             "refunds": payment.refunds.select_related("created_by"),
             "refundable_minor": payment_refundable_minor(payment=payment) if can_refund else 0,
             "can_refund": can_refund,
+            "fee_refund_rule": refund_application_fee_rule(payment=payment),
             "can_reconcile": permissions.can_reconcile(user, payment),
             "dispute": payment_dispute_latest(payment=payment),
             "can_open_dashboard": permissions.can_manage_organization(user)

@@ -45,6 +45,7 @@ ROUTES: dict[str, Handler] = {
     "refund.failed": refunds.handle_refund,
     "charge.refund.updated": refunds.handle_refund,
     "charge.refunded": refunds.handle_charge_refunded,
+    "application_fee.refunded": refunds.handle_application_fee_refunded,
     "charge.dispute.created": refunds.handle_dispute,
     "charge.dispute.updated": refunds.handle_dispute,
     "charge.dispute.closed": refunds.handle_dispute,

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from .. import operations as ops
 from ..wire import (
     Response,
+    bool_param,
     int_param,
     invalid,
     metadata_param,
@@ -48,7 +49,13 @@ def refunds_create(emu: Emulator, req: Request) -> Response:
     else:
         charge = emu.get("charge", charge_id, req.account, "charge")
     refund = ops.refund_create(
-        emu, account=req.account, charge=charge, amount=amount, reason=reason, metadata=metadata
+        emu,
+        account=req.account,
+        charge=charge,
+        amount=amount,
+        reason=reason,
+        metadata=metadata,
+        refund_application_fee=bool(bool_param(p, "refund_application_fee")),
     )
     return respond(emu, req, refund)
 

@@ -27,6 +27,7 @@ def refund_create(
     amount: int | None,
     reason: str | None,
     metadata: dict,
+    refund_application_fee: bool = False,
 ) -> dict:
     if charge["status"] != "succeeded":
         raise invalid(f"Charge {charge['id']} has not succeeded, so it cannot be refunded.", param="charge")
@@ -80,9 +81,67 @@ def refund_create(
     charge["refunded"] = charge["amount_refunded"] >= charge["amount_captured"]
     emu.emit("refund.created", refund, account)
     emu.emit("charge.refunded", charge, account, previous)
+    if refund_application_fee and charge.get("application_fee"):
+        application_fee_refund(emu, account=account, charge=charge, refund_amount=amount)
     if emu.private(charge["id"]).get("card", {}).get("refund_fails"):
         emu.private(refund_id)["fail_pending"] = True
     return refund
+
+
+def application_fee_refund(emu: Emulator, *, account: str | None, charge: dict, refund_amount: int) -> dict:
+    """`refund_application_fee=true` on a direct charge's refund: the platform gives back the
+    application fee, all of what is left of it when the charge is now refunded in full, else in
+    proportion to the amount refunded (rounded half up). A `fee_refund` on the platform's
+    application fee, a debit of the platform's balance and a credit of the connected account's
+    (both `application_fee_refund` balance transactions), and `application_fee.refunded`."""
+    app_fee = emu.find(charge["application_fee"])
+    left = app_fee["amount"] - app_fee["amount_refunded"]
+    if charge["amount_refunded"] >= charge["amount_captured"]:
+        amount = left
+    else:
+        amount = min(
+            (app_fee["amount"] * refund_amount * 2 + charge["amount"]) // (2 * charge["amount"]), left
+        )
+    if amount <= 0:
+        return app_fee
+    fee_refund_id = new_id("fr_1", 23)
+    platform_txn = balance_transaction_create(
+        emu,
+        account=None,
+        type="application_fee_refund",
+        amount=-amount,
+        currency=app_fee["currency"],
+        source=fee_refund_id,
+        description=None,
+        reporting_category="fee",
+    )
+    balance_transaction_create(
+        emu,
+        account=account,
+        type="application_fee_refund",
+        amount=amount,
+        currency=app_fee["currency"],
+        source=fee_refund_id,
+        description="Application fee refund",
+        reporting_category="fee",
+    )
+    fee_refund = {
+        "id": fee_refund_id,
+        "object": "fee_refund",
+        "amount": amount,
+        "balance_transaction": platform_txn["id"],
+        "created": emu.now(),
+        "currency": app_fee["currency"],
+        "fee": app_fee["id"],
+        "metadata": {},
+    }
+    previous = {"amount_refunded": app_fee["amount_refunded"], "refunded": app_fee["refunded"]}
+    app_fee["amount_refunded"] += amount
+    app_fee["refunded"] = app_fee["amount_refunded"] >= app_fee["amount"]
+    app_fee["refunds"]["data"].insert(0, fee_refund)
+    app_fee["refunds"]["total_count"] = len(app_fee["refunds"]["data"])
+    emu.emit("application_fee.refunded", app_fee, None, previous)
+    return app_fee
 
 
 def refund_fail(emu: Emulator, refund: dict, reason: str = "expired_or_canceled_card") -> dict:

@@ -77,3 +77,19 @@ def test_only_admins_open_the_admin_tab(client, org, role):
     assert client.post("/admin-tab/", DETAILS).status_code == 403
     org.refresh_from_db()
     assert org.legal_name == "Smith Tractors LLC"
+
+
+def test_an_admin_sets_the_receipt_prefix_and_a_blank_one_comes_from_the_name(client, admin_user, org):
+    client.force_login(admin_user)
+    page = client.get("/admin-tab/").content.decode()
+    assert 'name="receipt_prefix"' in page and "MRM-2026-000123" in page
+    assert client.post("/admin-tab/", {**DETAILS, "receipt_prefix": "smt1"}).status_code == 302
+    org.refresh_from_db()
+    assert org.receipt_prefix == "SMT1"
+    assert client.post("/admin-tab/", {**DETAILS, "receipt_prefix": ""}).status_code == 302
+    org.refresh_from_db()
+    assert org.receipt_prefix == "ST"  # Smith Tractors
+    bad = client.post("/admin-tab/", {**DETAILS, "receipt_prefix": "M-R"})
+    assert bad.status_code in (200, 400) and "receipt_prefix" in bad.context["form"].errors
+    org.refresh_from_db()
+    assert org.receipt_prefix == "ST"

@@ -25,7 +25,17 @@ from django.utils import timezone
 from customers.models import Customer
 from organizations.models import Organization, Role, User
 from payments.fees import application_fee_for
-from payments.models import Payment, PaymentRequest, PaymentRequestEvent, Payout, Refund, StripeAccount
+from payments.models import (
+    Payment,
+    PaymentRequest,
+    PaymentRequestEvent,
+    Payout,
+    ReceiptCounter,
+    Refund,
+    StripeAccount,
+)
+from payments.receipts import organization_receipt_prefix, receipt_number_format
+from payments.refunds.services import refund_application_fee_rule, refund_fee_back_minor
 from teams.models import Team
 
 ORG_NAME = "Lakeview Auto Group"
@@ -285,6 +295,10 @@ class _History:
             note="Customer changed the appointment",
         )  # fmt: skip
         refund._when = when
+        # The platform's rule on the fee (settings.PLATFORM_REFUND_APPLICATION_FEE), as Stripe applies it.
+        refund.refund_application_fee = refund_application_fee_rule(payment=payment)
+        refund.fee_refunded_minor = refund_fee_back_minor(payment=payment, amount_minor=amount)
+        payment.fee_refunded_minor = refund.fee_refunded_minor
         payment.refunded_minor = amount
         payment.status = "refunded" if amount >= payment.amount_minor else "partially_refunded"
         self.refunds.append((payment, refund))
@@ -304,6 +318,7 @@ class _History:
         card = [p for _pr, p in self.payments if p.status == "succeeded" and p.method == "card"]
         disputed = card[-6]
         disputed.status, disputed.dispute_status, disputed.reconciled_at = "disputed", "needs_response", None
+        self._receipt_numbers()
         Payment.objects.bulk_create([p for _pr, p in self.payments], batch_size=500)
         for payment, refund in self.refunds:
             refund.payment = payment
@@ -326,6 +341,19 @@ class _History:
                 obj.created_at = obj._when
             model.objects.bulk_update(objs, ["created_at"], batch_size=500)
 
+    def _receipt_numbers(self):
+        """Each payment that moved money gets its receipt number in order (payments/receipts.py)."""
+        prefix = organization_receipt_prefix(organization=self.org)
+        zone, last = ZoneInfo(self.org.time_zone), {}
+        for _pr, payment in sorted(self.payments, key=lambda item: item[1].occurred_at):
+            if payment.status != "failed":
+                year = payment.occurred_at.astimezone(zone).year
+                last[year] = last.get(year, 0) + 1
+                payment.receipt_number = receipt_number_format(prefix=prefix, year=year, number=last[year])
+        ReceiptCounter.objects.bulk_create(
+            [ReceiptCounter(organization=self.org, year=y, last_number=n) for y, n in last.items()]
+        )
+
     def _payouts(self):
         """Weekly payouts (Mondays): each pays out the week's payments less fees and refunds."""
         week: dict = {}
@@ -338,7 +366,7 @@ class _History:
             refunds = [r for p, r in self.refunds if p in payments]
             arrival = monday + timedelta(days=2)
             amount = sum(p.amount_minor - p.fee_minor for p in payments) - sum(
-                r.amount_minor for r in refunds
+                r.amount_minor - r.fee_refunded_minor for r in refunds
             )
             payout = Payout.objects.create(
                 organization=self.org, stripe_account=self.account, stripe_payout_id=f"po_demo{self.org.pk:04d}{i:04d}",

@@ -69,7 +69,9 @@ def test_each_payout_counts_what_stripe_settled_in_it_a_later_refund_in_the_next
     old, new = Payout.objects.order_by("id")
     refund.refresh_from_db()
     assert refund.status == "succeeded" and refund.payout_id == new.pk
-    assert new.amount_minor == 5_000 - second.fee_minor - 2_000
+    # The refund gave back its share of the platform fee, credited in the same payout.
+    assert refund.fee_refunded_minor == (first.fee_minor * 2_000 * 2 + 10_000) // 20_000
+    assert new.amount_minor == 5_000 - second.fee_minor - 2_000 + refund.fee_refunded_minor
 
     client.force_login(manager)
     listed = {po.pk: po for po in client.get("/payments/payouts/").context["payouts"]}

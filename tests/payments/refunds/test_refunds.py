@@ -41,7 +41,8 @@ def test_partial_refunds_add_up_and_the_rest_is_refundable(
     paid.refresh_from_db()
     assert paid.refunded_minor == 7_525
     assert paid.status == Payment.Status.PARTIALLY_REFUNDED
-    assert paid.net_minor == 20_000 - paid.fee_minor - 7_525
+    assert paid.net_minor == 20_000 - paid.fee_minor + paid.fee_refunded_minor - 7_525
+    assert paid.fee_refunded_minor == (paid.fee_minor * 7_525 * 2 + 20_000) // 40_000  # proportional
     assert payment_refundable_minor(payment=paid) == 12_475
 
     with pytest.raises(ApplicationError) as exc:
