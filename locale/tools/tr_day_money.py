@@ -27,4 +27,9 @@ T = {
     "Receipt prefix: 2 to 6 letters or digits, e.g. MRM.": {
         "fr": "Préfixe des reçus : 2 à 6 lettres ou chiffres, p. ex. MRM."
     },
+    "Progress": {"fr": "Progression"},
+    "Charged": {"fr": "Débité"},
+    "Finished": {"fr": "Terminé"},
+    "Running…": {"fr": "En cours…"},
+    "Not charged": {"fr": "Non débités"},
 }

@@ -302,6 +302,15 @@ def bulk_charge_progress(*, run: BulkCharge) -> dict:
     return counts
 
 
+def bulk_charge_failures(*, run: BulkCharge, limit: int = 200) -> list[BulkChargeItem]:
+    """The items of a run that were not charged (failed or skipped), for its page."""
+    return list(
+        run.items.filter(status__in=[BulkChargeItem.Status.FAILED, BulkChargeItem.Status.SKIPPED])
+        .select_related("customer")
+        .order_by("id")[:limit]
+    )
+
+
 def bulk_charge_results_csv(*, run: BulkCharge) -> str:
     out = io.StringIO()
     writer = csv.writer(out)

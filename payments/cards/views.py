@@ -7,6 +7,7 @@ from __future__ import annotations
 import secrets
 from datetime import date
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -273,10 +274,19 @@ def bulk_detail(request, run_id: int):
             messages.error(request, exc.message)
         return redirect("cards:bulk-detail", run_id=run.pk)
     review = bulk.bulk_charge_review(run=run)
+    progress = bulk.bulk_charge_progress(run=run)
+    failures = bulk.bulk_charge_failures(run=run) if progress["status"] == "done" else []
     return render(
         request,
         "payments/cards/bulk_detail.html",
-        {"run": run, "review": review, "progress": bulk.bulk_charge_progress(run=run)},
+        {
+            "run": run,
+            "review": review,
+            "progress": progress,
+            "failures": failures,
+            # Progress moves fast: at most 2 s between looks, the live screens' period if shorter.
+            "poll_seconds": min(settings.LIVE_UPDATE_SECONDS, 2),
+        },
     )
 
 

@@ -97,3 +97,43 @@ def test_a_final_request_stops_asking_and_the_badge_leaves_a_signed_out_menu_alo
     ).group(0)
     client.logout()
     assert client.get("/notifications/badge/").status_code == 204
+
+
+def test_bulk_charge_progress_fills_in_without_a_reload_and_stops_polling_when_done(
+    browser, site, client, settings, manager, team, customer
+):
+    """Card on file: the bulk run's progress box follows the run (htmx), then stops asking."""
+    from payments.models import BulkCharge, BulkChargeItem
+    from tests.factories import CustomerFactory
+
+    customers = [customer, *(CustomerFactory(organization=customer.organization) for _ in range(2))]
+    run = BulkCharge.objects.create(
+        organization=manager.organization, team=team, created_by=manager, description="Late fee",
+        reference="LF-9", currency="USD", status=BulkCharge.Status.RUNNING,
+    )  # fmt: skip
+    items = [BulkChargeItem.objects.create(run=run, customer=c, amount_minor=1_000) for c in customers]
+    tab = advisor_page(browser, client, settings, manager, site)
+    tab.goto(f"{site}/cards/bulk/{run.pk}/")
+    box = tab.get_by_test_id("bulk-progress")
+    expect(box).to_have_attribute("data-status", "running")
+    expect(tab.locator("[data-field='left']")).to_have_text("3")
+    mark_loaded(tab)
+
+    BulkChargeItem.objects.filter(pk=items[0].pk).update(status="succeeded")
+    expect(tab.locator("[data-field='done']")).to_have_text("1", timeout=10_000)
+    expect(tab.locator("[data-field='left']")).to_have_text("2")
+    BulkChargeItem.objects.filter(pk=items[1].pk).update(status="succeeded")
+    BulkChargeItem.objects.filter(pk=items[2].pk).update(status="failed", message="Your card was declined.")
+    BulkCharge.objects.filter(pk=run.pk).update(status=BulkCharge.Status.DONE)
+    expect(box).to_have_attribute("data-status", "done", timeout=10_000)
+    expect(tab.locator("[data-field='done']")).to_have_text("2")
+    expect(tab.locator("[data-field='failed']")).to_have_text("1")
+    expect(tab.locator("[data-field='paid']")).to_have_text("$20.00")
+    expect(tab.get_by_test_id("bulk-failures")).to_contain_text("Your card was declined.")
+    assert still_same_document(tab)
+    tab.screenshot(path="/tmp/bulk-progress-done.png", full_page=True)
+
+    polls = []
+    tab.on("request", lambda r: polls.append(r.url) if f"/cards/bulk/{run.pk}/" in r.url else None)
+    tab.wait_for_timeout(3_000)  # > the 1 s period: a finished run is not polled any more
+    assert polls == []

@@ -122,7 +122,19 @@ def test_review_progress_and_results_csv(
     progress = client.get(f"/cards/bulk/{run.pk}/progress/").json()
     assert (progress["done"], progress["failed"], progress["left"], progress["total"]) == (3, 2, 0, 5)
     page = client.get(f"/cards/bulk/{run.pk}/").content.decode()
-    assert "bulk_progress.js" in page and "<script>" not in page  # no inline script (CSP)
+    # A finished run's box doesn't poll any more; the failures are listed with their reason.
+    assert (
+        'data-status="done"' in page
+        and "hx-trigger" not in page.split('<div class="card" id="bulk-progress"')[1].split(">")[0]
+    )
+    assert 'data-testid="bulk-failures"' in page and "<script>" not in page  # no inline script (CSP)
+    BulkCharge.objects.filter(pk=run.pk).update(status="running")
+    running = client.get(f"/cards/bulk/{run.pk}/").content.decode()
+    box = running.split('<div class="card" id="bulk-progress"')[1].split(">")[0]
+    assert (
+        'data-status="running"' in box and 'hx-trigger="every' in box and 'hx-select="#bulk-progress"' in box
+    )
+    BulkCharge.objects.filter(pk=run.pk).update(status="done")
     csv_text = client.get(f"/cards/bulk/{run.pk}/results.csv").content.decode()
     assert (
         csv_text.count("Paid") == 3 and "'=Declines" in csv_text and "No saved card with consent" in csv_text
