@@ -32,4 +32,10 @@ T = {
     "Finished": {"fr": "Terminé"},
     "Running…": {"fr": "En cours…"},
     "Not charged": {"fr": "Non débités"},
+    "%(fees)s of fees, less %(returned)s given back with refunds": {
+        "fr": "%(fees)s de frais, moins %(returned)s rendus avec les remboursements"
+    },
+    "Each payout as Stripe settled it: its payments, less platform fees (less what refunds gave back of them), less the refunds deducted in it (often of payments paid out earlier). <em>Other</em> is anything else in it (a dispute, an adjustment).": {
+        "fr": "Chaque versement tel que Stripe l’a réglé : ses paiements, moins les frais de plateforme (moins ce que les remboursements en ont rendu), moins les remboursements qui y ont été déduits (souvent de paiements versés plus tôt). <em>Autre</em> regroupe tout le reste (un litige, un ajustement)."
+    },
 }

@@ -40,7 +40,8 @@ def payouts_with_figures(queryset: QuerySet[Payout]) -> QuerySet[Payout]:
             fees_returned_minor=_payout_sum(refunds, Sum("fee_refunded_minor")),
         )
         .annotate(
-            net_minor=F("gross_minor") - F("fees_minor") + F("fees_returned_minor") - F("refunds_minor")
+            fees_kept_minor=F("fees_minor") - F("fees_returned_minor"),
+            net_minor=F("gross_minor") - F("fees_minor") + F("fees_returned_minor") - F("refunds_minor"),
         )
         .annotate(other_minor=F("amount_minor") - F("net_minor"))
     )

@@ -53,7 +53,11 @@ def rows_html(rows, *, zone, can_select: bool) -> str:
             reconciled = f'<span title="{who} · {at}">✓ {name}{doc}</span>'
         else:
             reconciled = '<span class="muted">—</span>'
-        receipt = f'<br><small class="muted">{_esc(p.receipt_number)}</small>' if p.receipt_number else ""
+        receipt = (
+            f'<br><small class="muted receipt-number">{_esc(p.receipt_number)}</small>'
+            if p.receipt_number
+            else ""
+        )
         cells.append(
             f'<td class="when">{p.when}</td><td>'
             f"{_esc(p.customer_name)}</td><td>{_esc(p.advisor_name)}</td>"

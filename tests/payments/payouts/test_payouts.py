@@ -79,6 +79,8 @@ def test_each_payout_counts_what_stripe_settled_in_it_a_later_refund_in_the_next
     assert (listed[new.pk].gross_minor, listed[new.pk].refunds_minor) == (5_000, 2_000)
     for po in (old, new):
         assert listed[po.pk].net_minor == po.amount_minor and listed[po.pk].other_minor == 0
+    assert listed[new.pk].fees_returned_minor == refund.fee_refunded_minor > 0
+    assert listed[new.pk].fees_kept_minor == second.fee_minor - refund.fee_refunded_minor
     page = client.get(f"/payments/payouts/{new.pk}/")
     shown = page.context["payout"]
     assert (shown.gross_minor, shown.refunds_minor, shown.net_minor, shown.other_minor) == (
