@@ -5,7 +5,7 @@ import os
 
 import pytest
 
-from tests.factories import PaymentRequestFactory
+from tests.factories import PaymentFactory, PaymentRequestFactory
 
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
@@ -47,6 +47,13 @@ def test_login_staff_and_pay_pages_leave_the_console_clean(
         ]
     )
     page.goto(live_server.url + "/customers/")
+    page.wait_for_load_state("networkidle")
+    # The advisor's payments with the daily chart (once drawn with refused inline styles) and one payment.
+    payment = PaymentFactory(payment_request=PaymentRequestFactory(organization=org, created_by=advisor))
+    page.goto(live_server.url + "/payments/")
+    page.wait_for_load_state("networkidle")
+    assert page.locator("[data-testid=chart] rect").count() >= 1
+    page.goto(f"{live_server.url}/payments/{payment.pk}/")
     page.wait_for_load_state("networkidle")
 
     phone, phone_trouble = watched_page(browser, 360)

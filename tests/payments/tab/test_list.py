@@ -382,3 +382,13 @@ def test_the_tabs_title_is_in_the_persons_language(client, world, request, who, 
     response = client.get("/payments/")
     html = response.content.decode()
     assert f"<h1>{title}</h1>" in html and f"<title>{title} ·" in html
+
+
+def test_the_daily_chart_draws_without_inline_styles(client, world, admin_user):
+    """The Content-Security-Policy refuses style attributes: the bars are SVG rects whose heights
+    are attributes (spans with style="height:…" showed an empty chart)."""
+    client.force_login(admin_user)
+    html = client.get("/payments/", {"date_from": ""}).content.decode()
+    chart = html.split('data-testid="chart">')[1].split("</div>")[0]
+    assert "<svg" in chart and chart.count('<rect class="pt-bar"') >= 1 and "style=" not in chart
+    assert 'height="60"' in chart  # the busiest day is the full height
