@@ -44,9 +44,26 @@ def test_the_living_demo_has_every_kind_of_day_and_loads_once():
     assert gaps == {7}  # weekly
     for payout in payouts:
         gross = payout.payments.aggregate(s=Sum(F("amount_minor") - F("fee_minor")))["s"]
-        refunds = Refund.objects.filter(payout=payout).aggregate(s=Sum("amount_minor"))["s"] or 0
+        # A refund gives back its share of the platform fee (PLATFORM_REFUND_APPLICATION_FEE).
+        refunds = (
+            Refund.objects.filter(payout=payout).aggregate(
+                s=Sum(F("amount_minor") - F("fee_refunded_minor"))
+            )["s"]
+            or 0
+        )
         assert payout.amount_minor == gross - refunds, payout.stripe_payout_id
 
     counts = (requests.count(), payments.count(), User.objects.filter(organization=org).count())
     call_command("load_demo_history", stdout=StringIO())
     assert (requests.count(), payments.count(), User.objects.filter(organization=org).count()) == counts
+
+
+@pytest.mark.django_db
+def test_the_living_demo_has_receipt_numbers_and_refunds_that_net_zero():
+    call_command("load_demo_history", site_url="http://127.0.0.1:8000", stdout=StringIO())
+    paid = Payment.objects.exclude(status="failed").order_by("occurred_at", "id")
+    numbers = list(paid.values_list("receipt_number", flat=True))
+    assert all(numbers) and len(set(numbers)) == len(numbers) and numbers[0].startswith("LAG-")
+    assert not Payment.objects.filter(status="failed").exclude(receipt_number="").exists()
+    for payment in Payment.objects.filter(status="refunded"):
+        assert payment.net_minor == 0 and payment.fee_refunded_minor == payment.fee_minor

@@ -304,6 +304,9 @@ class _History:
         self.refunds.append((payment, refund))
         self.event(payment.payment_request, payment, "refunded", when, "paid", "paid", self.manager,
                    f"Refunded ${amount / 100:,.2f}")  # fmt: skip
+        if refund.fee_refunded_minor:
+            self.event(payment.payment_request, payment, "fee_refunded", when, "", "", None,
+                       f"Platform fee of ${refund.fee_refunded_minor / 100:,.2f} given back with the refund")  # fmt: skip
 
     def event(self, pr, payment, kind, when, from_status, to_status, actor, message=""):
         self.events.append((pr, payment, dict(kind=kind, when=when, from_status=from_status,
