@@ -276,9 +276,7 @@ BULK_CHARGE_BACKOFF_SECONDS = (1.0, 2.0, 4.0, 8.0)  # after the gateway's own 42
 # --- Platform pricing (minor units / basis points), overridable per organization.
 PLATFORM_FEE_BASIS_POINTS = env.int("PLATFORM_FEE_BASIS_POINTS", default=325)  # 3.25 %
 PLATFORM_FEE_FIXED_MINOR = env.int("PLATFORM_FEE_FIXED_MINOR", default=30)  # $0.30 / CA$0.30
-# A refund gives the platform fee back (Stripe's `refund_application_fee`): all of it with a full
-# refund, in proportion with a partial one. On by default: a dealer who gives the customer's money
-# back expects not to pay the platform for a sale that did not happen. 0 = the platform keeps it.
+# Refunds give the fee back (refund_application_fee; why on by default: payments/refunds/services.py).
 PLATFORM_REFUND_APPLICATION_FEE = env.bool("PLATFORM_REFUND_APPLICATION_FEE", default=True)
 PAYMENT_REQUEST_LIFETIME_HOURS = 24
 DEFAULT_MAX_PAYMENT_MINOR = 5_000_000  # 50,000.00

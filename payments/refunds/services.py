@@ -14,7 +14,8 @@ Flow for a refund made on our page:
 
 The platform fee: whether a refund gives it back is the platform's rule
 (`settings.PLATFORM_REFUND_APPLICATION_FEE`, sent as Stripe's `refund_application_fee` and kept on
-the Refund row, so changing the setting never rewrites old refunds). Stripe decides how much: all
+the Refund row, so changing the setting never rewrites old refunds). On by default: a dealer who
+gives the customer's money back expects not to pay the platform for a sale that did not happen. Stripe decides how much: all
 that is left of the fee with a full refund, a proportional part with a partial one. We record
 Stripe's figure, the application fee's `amount_refunded`, read after the refund and again from
 `application_fee.refunded`: `Payment.fee_refunded_minor` is that total, and each increase is put
