@@ -367,9 +367,6 @@ LOGGING = {
 
 
 # --- Start-up checks: production never runs on the emulator or with a forgeable webhook secret.
-_LIVE_KEY_PREFIXES = ("sk_live_", "rk_live_")
-
-
 def _production_errors() -> list[str]:
     errors = []
     if not STRIPE_SECRET_KEY:
@@ -392,7 +389,7 @@ def _production_errors() -> list[str]:
 
 
 if env.bool("DJANGO_DEVELOPMENT", default=False) and (
-    STRIPE_SECRET_KEY.startswith(_LIVE_KEY_PREFIXES) or SECURE_SSL_REDIRECT or SECURE_HSTS_SECONDS
+    STRIPE_SECRET_KEY.startswith(("sk_live_", "rk_live_")) or SECURE_SSL_REDIRECT or SECURE_HSTS_SECONDS
 ):
     raise ImproperlyConfigured(
         "DJANGO_DEVELOPMENT=1 is for tests and local stacks only; it cannot be combined with a live Stripe "
