@@ -42,7 +42,6 @@ from payments.gateway.errors import (
 from payments.gateway.events import events_list, webhook_event_verify
 from payments.gateway.money import (
     application_fee_for_charge,
-    application_fee_info,
     balance_transactions_list,
     file_download,
     payout_retrieve,
@@ -94,7 +93,6 @@ __all__ = [
     "account_retrieve",
     "account_update",
     "application_fee_for_charge",
-    "application_fee_info",
     "balance_transactions_list",
     "checkout_session_create",
     "checkout_session_expire",

@@ -37,7 +37,7 @@ def _refund_info(obj: Any) -> RefundInfo:
     )
 
 
-def application_fee_info(obj: Any) -> ApplicationFeeInfo:
+def _application_fee_info(obj: Any) -> ApplicationFeeInfo:
     data = _dict(obj)
     return ApplicationFeeInfo(
         id=data["id"],
@@ -140,7 +140,7 @@ def application_fee_for_charge(*, account_id: str, charge_id: str) -> Applicatio
     if not fee_id:
         return None
     fee = _call(lambda options: _client().v1.application_fees.retrieve(fee_id, None, options), post=False)
-    return application_fee_info(fee)
+    return _application_fee_info(fee)
 
 
 def payout_retrieve(*, account_id: str, payout_id: str) -> PayoutInfo:

@@ -136,6 +136,18 @@ def test_every_gateway_function_that_calls_stripe_is_in_the_contract(stripe_serv
         idempotency_key="refund-9",
     )
     contract("refund_retrieve", account_id=acct, refund_id=refund.id)
+    contract(  # the platform fee given back with it (settings.PLATFORM_REFUND_APPLICATION_FEE)
+        "refund_create",
+        account_id=acct,
+        payment_intent_id=intent.id,
+        amount_minor=1_000,
+        reason=None,
+        metadata={"refund_id": "10", "payment_id": "3"},
+        idempotency_key="refund-10",
+        refund_application_fee=True,
+    )
+    fee = contract("application_fee_for_charge", account_id=acct, charge_id=intent.latest_charge_id)
+    assert fee.amount_refunded > 0 and fee.charge_id == intent.latest_charge_id
     payout_id = stripe_server.create_payout(acct, outcome="paid")["id"]
     contract("payout_retrieve", account_id=acct, payout_id=payout_id)
     contract("balance_transactions_list", account_id=acct, payout_id=payout_id)
@@ -271,6 +283,15 @@ def test_the_gateway_reads_only_fields_the_definition_has(stripe_server):
         metadata={},
         idempotency_key="refund-1",
     )
+    gateway.refund_create(
+        account_id=acct,
+        payment_intent_id=intent_id,
+        amount_minor=100,
+        reason=None,
+        metadata={},
+        idempotency_key="refund-2",
+        refund_application_fee=True,
+    )
     payout_id = stripe_server.create_payout(acct, outcome="failed")["id"]
     declined = gateway.checkout_session_create(**_checkout_params(acct, "checkout-5-1"))
     assert not stripe_server.pay_checkout(declined.url, card="4000 0000 0000 9995").paid
@@ -326,6 +347,13 @@ def test_the_gateway_reads_only_fields_the_definition_has(stripe_server):
             raw(f"/v1/payment_intents/{declined_intent}", expand=["latest_charge"]),
         ),
         (gateway_money._refund_info, "refund", raw(f"/v1/refunds/{refund.id}")),
+        (
+            gateway_money._application_fee_info,
+            "application_fee",
+            stripe_server.api(  # the platform's object: no Stripe-Account
+                "GET", f"/v1/application_fees/{raw(f'/v1/charges/{refund.charge_id}')['application_fee']}"
+            )[2],
+        ),
         (gateway_cards._saved_card_info, "payment_method", raw(f"/v1/payment_methods/{card_id}")),
         (gateway_money._payout_info, "payout", raw(f"/v1/payouts/{payout_id}")),
         (gateway_money._balance_transaction_info, "balance_transaction", balance_transaction),
