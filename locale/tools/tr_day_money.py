@@ -38,4 +38,8 @@ T = {
     "Each payout as Stripe settled it: its payments, less platform fees (less what refunds gave back of them), less the refunds deducted in it (often of payments paid out earlier). <em>Other</em> is anything else in it (a dispute, an adjustment).": {
         "fr": "Chaque versement tel que Stripe l’a réglé : ses paiements, moins les frais de plateforme (moins ce que les remboursements en ont rendu), moins les remboursements qui y ont été déduits (souvent de paiements versés plus tôt). <em>Autre</em> regroupe tout le reste (un litige, un ajustement)."
     },
+    ("history", "Platform fee given back"): {"fr": "Frais de plateforme rendus"},
+    "Platform fee of %(amount)s given back with the refund": {
+        "fr": "Frais de plateforme de %(amount)s rendus avec le remboursement"
+    },
 }

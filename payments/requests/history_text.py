@@ -41,6 +41,7 @@ KIND_LABELS = {
     "refund_pending": pgettext_lazy("history", "Refund pending"),
     "refund_canceled": pgettext_lazy("history", "Refund cancelled"),
     "refunded": pgettext_lazy("history", "Refunded"),
+    "fee_refunded": pgettext_lazy("history", "Platform fee given back"),
     "disputed": pgettext_lazy("history", "Disputed"),
     "dispute_updated": pgettext_lazy("history", "Dispute updated"),
     "reconciled": pgettext_lazy("history", "Reconciled"),
@@ -222,6 +223,9 @@ def _event_text(event: PaymentRequestEvent, request: PaymentRequest) -> str | No
                 "status": kind_label(kind).lower(),
             }
         return f"{text}: {data['failure_reason']}" if data.get("failure_reason") else text
+    if kind == "fee_refunded" and "fee_refunded_minor" in data:
+        amount = _money(data["fee_refunded_minor"], currency)
+        return gettext("Platform fee of %(amount)s given back with the refund") % {"amount": amount}
     if kind in ("disputed", "dispute_updated") and data.get("status"):
         status = str(DISPUTE_STATUSES.get(data["status"], data["status"].replace("_", " ")))
         text = gettext("Dispute %(status)s") % {"status": status}
