@@ -29,8 +29,8 @@ def ratios(r: dict) -> dict:
         out["new PostgreSQL sessions per event (goal ~0)"] = w["new_pg_sessions_per_event"]
         out["follow-on drained after (s)"] = w["follow_on_drained_seconds"]
         cpu = w["cpu_ms_per_event"]
-        ours = sum(cpu.get(k, 0) for k in ("web", "worker0", "worker1", "postgres"))
-        money = sum(cpu.get(k, 0) for k in ("web", "worker0", "postgres"))
+        ours = sum(cpu.get(k, 0) for k in ("web", "worker0", "worker1", "relay", "postgres"))
+        money = sum(cpu.get(k, 0) for k in ("web", "worker0", "relay", "postgres"))
         # CPU time per event holds under contention where rates do not: a 2-core node fully busy
         # with this work records 2000 / ours events per second.
         out["CPU ms per event: web + workers + PostgreSQL (emulator, load generator apart)"] = round(ours, 1)

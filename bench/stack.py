@@ -40,6 +40,9 @@ class Config:
     stripe_port: int = int(os.environ.get("BENCH_STRIPE_PORT", "8105"))
     web_workers: int = 4
     # "queues:concurrency" per Celery worker process group (worker0, worker1: their CPU is measured apart).
+    relay: bool = (
+        os.environ.get("BENCH_RELAY", "1") == "1"
+    )  # WEBHOOK_EVENTS_RELAY + `manage.py webhook_relay`
     workers: list[str] = field(default_factory=lambda: ["webhooks,money:2", "messages,reports,bulk:1"])
 
     @property
@@ -58,6 +61,9 @@ class Config:
             "DJANGO_SECRET_KEY": "bench-only-secret",
             "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
             "DJANGO_SECURE_COOKIES": "0",
+            # Plain HTTP on loopback (a proxy terminates TLS in production).
+            "DJANGO_SECURE_SSL_REDIRECT": "0",
+            "DJANGO_SECURE_HSTS_SECONDS": "0",
             "DATABASE_URL": self.database_url,
             "CELERY_BROKER_URL": self.redis_url,
             "CELERY_TASK_ALWAYS_EAGER": "0",
@@ -74,6 +80,7 @@ class Config:
             "LOG_LEVEL": "WARNING",
             "GUNICORN_ACCESS_LOG": "",
             "PYTHONPATH": str(ROOT),
+            "WEBHOOK_EVENTS_RELAY": "1" if self.relay else "0",
         }
         return env
 
@@ -129,6 +136,12 @@ class Stack:
         _wait_http(f"{self.cfg.web_url}/healthz")
 
     def start_workers(self) -> None:
+        if not any(n.startswith("worker") for n in self.procs):
+            # The bench's own Redis db: messages a killed earlier run left reserved ("unacked") would
+            # never drain and stall every "until the queues are idle" wait.
+            import redis
+
+            redis.Redis.from_url(self.cfg.redis_url).flushdb()
         for i, spec in enumerate(self.cfg.workers):
             queues, _, concurrency = spec.partition(":")
             self._start(
@@ -138,6 +151,8 @@ class Stack:
                  "--concurrency", concurrency or "1", "--without-gossip", "--without-mingle",
                  "--without-heartbeat", "-n", f"bench{i}@%h"],
             )  # fmt: skip
+        if self.cfg.relay and "relay" not in self.procs:
+            self._start("relay", [PY, "manage.py", "webhook_relay"])
         time.sleep(4)  # the workers import Django and connect to Redis
 
     def stop(self, name: str) -> None:
@@ -152,7 +167,7 @@ class Stack:
             proc.wait()
 
     def stop_workers(self) -> None:
-        for name in [n for n in self.procs if n.startswith("worker")]:
+        for name in [n for n in self.procs if n.startswith("worker") or n == "relay"]:
             self.stop(name)
 
     def stop_all(self) -> None:
@@ -251,7 +266,7 @@ class CpuMeter:
     backends of our database (persistent connections live across a measurement)."""
 
     def __init__(
-        self, stack: Stack, monitor: Monitor, groups=("web", "worker0", "worker1", "stripe")
+        self, stack: Stack, monitor: Monitor, groups=("web", "worker0", "worker1", "relay", "stripe")
     ) -> None:
         self.stack, self.monitor, self.groups = stack, monitor, groups
 

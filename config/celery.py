@@ -32,6 +32,7 @@ QUEUE_KINDS = ("webhooks", "money", "messages", "reports", "bulk", "outbound")
 TASK_QUEUE_KIND = {
     # Stripe events: acknowledged by the web process, recorded here (payments, refunds, disputes).
     "payments.process_webhook_event": "webhooks",
+    "payments.process_webhook_events": "webhooks",  # a batch of events queued by the relay
     "payments.requeue_pending_webhook_events": "webhooks",
     # Calls that move money or stop it from moving (a customer must not pay an expired request).
     "payments.refund_submit": "money",

@@ -249,11 +249,11 @@ STRIPE_API_BASE = env.str("STRIPE_API_BASE", default="")
 STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="")
 STRIPE_CONNECT_WEBHOOK_SECRET = env.str("STRIPE_CONNECT_WEBHOOK_SECRET", default="")
 STRIPE_WEBHOOK_TOLERANCE_SECONDS = 300
+WEBHOOK_EVENTS_RELAY = env.bool("WEBHOOK_EVENTS_RELAY", default=False)  # see payments/webhooks/relay.py
 # The gateway retries a 429 (rate_limit / lock_timeout) after each of these waits (+ up to 25 % jitter),
 # with the same idempotency key; then it raises GatewayRateLimited and the task retries later.
 STRIPE_RETRY_BACKOFF_SECONDS = (0.5, 1.0, 2.0)
-# Missed-event sync (every 10 min): accounts listed per run, and its share of Stripe's rate limit
-# (100 read requests/s in live mode), shared by every worker through a Redis token bucket.
+# Missed-event sync (every 10 min): accounts per run; its share of Stripe's 100 reads/s, across workers.
 STRIPE_SYNC_ACCOUNTS_PER_RUN = env.int("STRIPE_SYNC_ACCOUNTS_PER_RUN", default=2000)
 STRIPE_SYNC_CALLS_PER_SECOND = env.float("STRIPE_SYNC_CALLS_PER_SECOND", default=5.0)
 STRIPE_SANDBOX_STATE_FILE = env.str("STRIPE_SANDBOX_STATE_FILE", default=str(VAR_DIR / "stripe-sandbox.json"))

@@ -32,9 +32,18 @@ class WebhookEvent(models.Model):
     attempts = models.PositiveIntegerField(default=0)
     received_at = models.DateTimeField(auto_now_add=True)
     processed_at = models.DateTimeField(null=True, blank=True)
+    # Stored by a web process with WEBHOOK_EVENTS_RELAY on: its processing is not queued yet. The
+    # relay (payments/webhooks/relay.py) queues such events in batches and clears the flag, so the
+    # acknowledgement is one INSERT and no broker round trip.
+    awaiting_relay = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["-created", "-id"]
+        indexes = [
+            models.Index(
+                fields=["id"], name="webhookevent_relay_idx", condition=models.Q(awaiting_relay=True)
+            ),
+        ]
 
     def __str__(self):
         return f"{self.type} {self.stripe_id}"

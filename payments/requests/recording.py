@@ -5,7 +5,10 @@ Never moves a request or payment backwards."""
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import logging
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
@@ -97,6 +100,33 @@ class FailedAttempt:
     occurred_at: datetime | None = None
 
 
+_intent_memo: contextvars.ContextVar[dict | None] = contextvars.ContextVar("intent_memo", default=None)
+
+
+@contextlib.contextmanager
+def payment_intent_memo() -> Iterator[None]:
+    """Within the block, each PaymentIntent is retrieved from Stripe once. For a batch of events
+    that were all stored before it began (the relay's batches): the one answer is newer than every
+    event of the batch, so each is recorded as a fresh retrieve would record it."""
+    token = _intent_memo.set({})
+    try:
+        yield
+    finally:
+        _intent_memo.reset(token)
+
+
+def _payment_intent_retrieve(*, account_id: str, payment_intent_id: str) -> gateway.PaymentIntentInfo:
+    memo = _intent_memo.get()
+    if memo is None:
+        return gateway.payment_intent_retrieve(account_id=account_id, payment_intent_id=payment_intent_id)
+    key = (account_id, payment_intent_id)
+    if key not in memo:
+        memo[key] = gateway.payment_intent_retrieve(
+            account_id=account_id, payment_intent_id=payment_intent_id
+        )
+    return memo[key]
+
+
 def payment_record_from_intent(
     *,
     account_id: str,
@@ -110,7 +140,7 @@ def payment_record_from_intent(
     PaymentIntent (row lock on the request + unique `stripe_payment_intent_id`). A succeeded
     intent moves the request to paid / partially paid; a failed one is recorded as a failed
     attempt and the request stays open. Never moves anything backwards."""
-    intent = gateway.payment_intent_retrieve(account_id=account_id, payment_intent_id=payment_intent_id)
+    intent = _payment_intent_retrieve(account_id=account_id, payment_intent_id=payment_intent_id)
     request = _request_for_intent(account_id=account_id, intent=intent)
     if request is None:
         return None

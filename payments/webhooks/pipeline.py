@@ -71,7 +71,11 @@ def webhook_event_store(
     of the caller's transaction, if any). Returns (event, created); a duplicate returns the
     stored row and queues nothing, unless it was stored long ago and never processed.
 
-    A new event costs one INSERT and one message to the broker: the least work before the 200."""
+    A new event costs one INSERT and one message to the broker; with WEBHOOK_EVENTS_RELAY on, only
+    the INSERT (the relay queues it, payments/webhooks/relay.py): the least work before the 200."""
+    from django.conf import settings
+
+    relayed = settings.WEBHOOK_EVENTS_RELAY
     webhook_event = WebhookEvent(
         stripe_id=event["id"],
         account=(event.get("account") or account or "")[:64],
@@ -81,12 +85,14 @@ def webhook_event_store(
         livemode=bool(event.get("livemode")),
         payload=event,
         source=source,
+        awaiting_relay=relayed,
     )
     pk = _insert_once(webhook_event)
     if pk is not None:
         webhook_event.pk = pk
         webhook_event._state.adding = False
-        _queue_processing(pk)
+        if not relayed:
+            _queue_processing(pk)
         return webhook_event, True
     existing = WebhookEvent.objects.get(stripe_id=webhook_event.stripe_id)
     if existing.status == WebhookEvent.Status.PENDING and _is_stuck(existing):
