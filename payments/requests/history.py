@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from payments.dealer_webhooks.payloads import outbound_events_for_history
+from payments.dealer_webhooks.payloads import organizations_with_endpoints, outbound_events_for_history
 from payments.models import PaymentRequest, PaymentRequestEvent
 
 if TYPE_CHECKING:
@@ -60,8 +60,10 @@ def history_record(*, payment_request: PaymentRequest, **fields: Any) -> Payment
 def history_record_many(entries: list[PaymentRequestEvent]) -> None:
     """Write many history rows in one INSERT (a bulk move)."""
     PaymentRequestEvent.objects.bulk_create(entries)
-    for entry in entries:
-        outbound_events_for_history(entry)
+    with_endpoints = organizations_with_endpoints(entry.organization_id for entry in entries)
+    for entry in entries:  # most dealerships have no endpoint: no per-row query for them
+        if entry.organization_id in with_endpoints:
+            outbound_events_for_history(entry)
 
 
 def payment_request_delivery_recorded(
