@@ -68,7 +68,7 @@ def wait_until(predicate, timeout: float, step: float = 0.2) -> float | None:
     return None
 
 
-def webhooks(cfg: Config, stack: Stack, monitor: Monitor, *, count: int) -> dict:
+def webhooks(cfg: Config, stack: Stack, monitor: Monitor, *, count: int, hold_processing: bool = False) -> dict:
     """`count` payment_intent.succeeded events for real, paid requests, posted at concurrency 16
     with the workers running: acknowledged/s, then until every payment is recorded, then until
     the follow-on work (receipts, notifications) has drained."""
@@ -90,9 +90,14 @@ def webhooks(cfg: Config, stack: Stack, monitor: Monitor, *, count: int) -> dict
     posts = [dataset.signed_post(e) for e in events]
     log(f"webhooks: posting {len(posts)} signed events, concurrency 16")
     before, meter = monitor.counters(), CpuMeter(stack, monitor)
+    held = cfg.relay and hold_processing
+    if held:  # the web tier alone: events stored, their processing queued once all are acknowledged
+        stack.stop("relay")
     meter.start()
     started = time.perf_counter()
     ack = hit(cfg, posts, 16)
+    if held:
+        stack.start_relay()
     recorded = wait_until(lambda: Payment.objects.filter(organization=org).count() >= count + warm, 600)
     processed_at = time.perf_counter() - started
     drained = wait_until(lambda: queues_idle(cfg.redis_url), 900, step=0.5)
@@ -102,6 +107,7 @@ def webhooks(cfg: Config, stack: Stack, monitor: Monitor, *, count: int) -> dict
     stored = WebhookEvent.objects.filter(stripe_id__in=[e["id"] for e in events]).count()
     payments = Payment.objects.filter(organization=org).count() - warm
     return {
+        "processing_held_during_acks": held,
         "acknowledged": ack.summary(),
         "processed_seconds": round(processed_at, 2) if recorded is not None else None,
         "processed_per_second": round(count / processed_at, 1) if recorded is not None else None,
@@ -276,6 +282,9 @@ def main() -> None:
         if "webhooks" in only:
             results["webhooks"] = webhooks(cfg, stack, monitor, count=args.events)
             log(f"webhooks: {json.dumps(results['webhooks'])}")
+            if cfg.relay:  # the same with the relay held back while the events arrive: the web tier alone
+                results["webhooks_held"] = webhooks(cfg, stack, monitor, count=args.events, hold_processing=True)
+                log(f"webhooks, processing held: {json.dumps(results['webhooks_held'])}")
         if "gunicorn" in only:
             results["gunicorn"] = gunicorn_configs(cfg, stack, monitor, count=args.pay_requests)
         if "profile" in only:

@@ -39,6 +39,19 @@ def ratios(r: dict) -> dict:
         out["CPU ms per event without the follow-on messages (web + webhooks worker + PostgreSQL)"] = round(
             money, 1
         )
+    if w := r.get("webhooks_held"):  # the relay held back until every event was acknowledged
+        ack = w["acknowledged"]
+        out["webhooks acknowledged/s, processing held, vs /healthz (goal >= 0.5)"] = [
+            ack["per_second"],
+            h16.get("per_second"),
+            _ratio(ack["per_second"], h16.get("per_second")),
+        ]
+        out["webhooks p99 ack ms, processing held (goal <= 100)"] = ack["p99_ms"]
+        out["webhooks processed/s, processing held, vs pgbench INSERT TPS"] = [
+            w["processed_per_second"],
+            pg,
+            _ratio(w["processed_per_second"], pg),
+        ]
     if m := r.get("mixed"):
         out["mixed: posted / distinct / stored / payments / duplicates / final == in-order"] = [
             m["posted"],

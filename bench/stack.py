@@ -156,9 +156,12 @@ class Stack:
                  "--without-heartbeat", "-n", f"bench{i}@%h"],
                 nice=self.cfg.worker_nice,
             )  # fmt: skip
+        self.start_relay()
+        time.sleep(4)  # the workers import Django and connect to Redis
+
+    def start_relay(self) -> None:
         if self.cfg.relay and "relay" not in self.procs:
             self._start("relay", [PY, "manage.py", "webhook_relay"])
-        time.sleep(4)  # the workers import Django and connect to Redis
 
     def stop(self, name: str) -> None:
         proc = self.procs.pop(name, None)

@@ -5,11 +5,18 @@ token, so the links can't be guessed by enumeration."""
 
 from __future__ import annotations
 
+import re
+import threading
+import time
+from collections import OrderedDict
 from functools import wraps
 
 from django.conf import settings
-from django.http import Http404, HttpResponseRedirect
+from django.db import models
+from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.middleware.csrf import get_token
 from django.shortcuts import render
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -87,6 +94,57 @@ def pay_link_limited(view):
     return wrapper
 
 
+# The pay page as first rendered for a request's current state, per web process: a visit of the
+# same state (the customer opening the link again, the SMS preview fetcher, a refresh) is served
+# from it with its own CSRF token, not rendered again. The key holds every value of the request,
+# its dealership and Stripe account the page shows, and the language; an entry lives at most
+# PAY_PAGE_CACHE_SECONDS (anything else the page shows is at most that old).
+PAY_PAGE_CACHE_SECONDS = 60
+PAY_PAGE_CACHE_SIZE = 2000
+_pay_page_cache: OrderedDict[tuple, tuple[float, bytes]] = OrderedDict()
+_pay_page_lock = threading.Lock()
+_CSRF_INPUT = re.compile(rb'(name="csrfmiddlewaretoken" value=")[^"]*(")')
+_CSRF_PLACEHOLDER = b"\x00csrf\x00"
+
+
+def _values_of(obj) -> tuple:
+    if obj is None:
+        return ()
+    return tuple(
+        getattr(obj, f.attname) for f in obj._meta.concrete_fields if not isinstance(f, models.JSONField)
+    )
+
+
+def _pay_page_key(payment_request: PaymentRequest) -> tuple:
+    return (
+        _values_of(payment_request),
+        _values_of(payment_request.organization),
+        _values_of(payment_request.stripe_account),
+        translation.get_language(),
+    )
+
+
+def _cached_pay_page(request, payment_request: PaymentRequest):
+    key = _pay_page_key(payment_request)
+    now = time.monotonic()
+    with _pay_page_lock:
+        hit = _pay_page_cache.get(key)
+        if hit is not None and now - hit[0] < PAY_PAGE_CACHE_SECONDS:
+            _pay_page_cache.move_to_end(key)
+        else:
+            hit = None
+    if hit is not None:
+        return HttpResponse(hit[1].replace(_CSRF_PLACEHOLDER, get_token(request).encode()))
+    response = _render_pay_page(request, payment_request)
+    if response.status_code == 200:
+        body = _CSRF_INPUT.sub(rb"\1" + _CSRF_PLACEHOLDER + rb"\2", response.content)
+        with _pay_page_lock:
+            _pay_page_cache[key] = (now, body)
+            while len(_pay_page_cache) > PAY_PAGE_CACHE_SIZE:
+                _pay_page_cache.popitem(last=False)
+    return response
+
+
 def _render_pay_page(
     request,
     payment_request: PaymentRequest,
@@ -132,7 +190,7 @@ def pay_page(request, token: str):
     except NotFound:
         raise UnknownPayLink("This payment link does not exist.")
     _activate_customer_language(request, payment_request)
-    return _render_pay_page(request, payment_request)
+    return _cached_pay_page(request, payment_request)
 
 
 @never_cache
