@@ -69,6 +69,7 @@ def scenarios(user, org_team_ids, customer_word, reference_prefix, rng):
         "last 30 days",
         {"date_from": str(today - __import__("datetime").timedelta(days=30)), "date_to": str(today)},
     )
+    yield "all dates", {"date_from": ""}  # the "All dates" link: totals over every payment
     yield "amount 100-500", {"amount_min": "100", "amount_max": "500"}
     yield "search name", {"q": customer_word}
     yield "search reference", {"q": reference_prefix}  # a real reference less 2 digits
