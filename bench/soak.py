@@ -18,6 +18,7 @@ minutes' peak), and the RSS of each group at the start and the end of the run.
 from __future__ import annotations
 
 import argparse
+import http.client
 import json
 import os
 import random
@@ -103,7 +104,7 @@ def main() -> None:
     from organizations.api_tokens.services import api_token_create
     from organizations.models import Role
     from tests.factories import UserFactory
-    from tests.stripe_server import http
+    from tests.stripe_server import http as http_call
 
     stack, monitor = Stack(cfg), Monitor(cfg)
     r = redis.Redis.from_url(cfg.redis_url)
@@ -114,7 +115,8 @@ def main() -> None:
         stack.start_workers()
         org, team, advisor, customers, account = dataset.dealership_create(cfg, label="soak")
         admin = UserFactory(organization=org, role=Role.ADMIN, email=f"admin-{org.pk}@bench.example")
-        _, secret = api_token_create(user=admin, name="DMS", acting_user=advisor)
+        acting = UserFactory(organization=org, role=Role.ADVISOR, email=f"api-{org.pk}@bench.example", teams=[team])
+        _, secret = api_token_create(user=admin, name="DMS", acting_user=acting)
         browser = Client()
         browser.force_login(admin)
         session_cookie = f"sessionid={browser.cookies['sessionid'].value}"
@@ -132,11 +134,15 @@ def main() -> None:
                 "customer_id": customers[i % len(customers)].pk, "amount_minor": 10_000 + i,
                 "description": "Soak service", "reference": f"SOAK-{org.pk}-{i}", "channel": "email",
             }).encode()  # fmt: skip
-            status, _, answer = http(
-                "POST", f"{cfg.web_url}/api/v1/payment-requests/create/", body,
-                headers={"Authorization": f"Bearer {secret}", "Idempotency-Key": f"soak-{org.pk}-{i}",
-                         "Content-Type": "application/json"},
+            conn = http.client.HTTPConnection("127.0.0.1", cfg.web_port, timeout=30)
+            conn.request(
+                "POST", "/api/v1/payment-requests/create/", body,
+                {"Authorization": f"Bearer {secret}", "Idempotency-Key": f"soak-{org.pk}-{i}",
+                 "Content-Type": "application/json"},
             )  # fmt: skip
+            response = conn.getresponse()
+            status, answer = response.status, response.read()
+            conn.close()
             assert status == 201, (status, answer[:300])
             token = json.loads(answer)["pay_url"].rstrip("/").rsplit("/", 1)[1]
             with lock:
@@ -159,11 +165,11 @@ def main() -> None:
                 assert not bad and not result.errors, (bad, result.errors[:3])
 
         def view() -> None:
-            status, _, body = http("GET", f"{cfg.web_url}/pay/{random.choice(open_tokens)}/")
+            status, _, body = http_call("GET", f"{cfg.web_url}/pay/{random.choice(open_tokens)}/")
             assert status == 200, (status, body[:200])
 
         def tab() -> None:
-            status, _, body = http("GET", f"{cfg.web_url}/payments/?date_from=", headers={"Cookie": session_cookie})
+            status, _, body = http_call("GET", f"{cfg.web_url}/payments/?date_from=", headers={"Cookie": session_cookie})
             assert status == 200, (status, body[:200])
 
         streams = [
