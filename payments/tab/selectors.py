@@ -307,15 +307,51 @@ def _totals_from_buckets(buckets) -> PaymentTotals:
     )
 
 
-def payment_totals(*, queryset: QuerySet[Payment], zone: ZoneInfo) -> PaymentTotals:
-    """Totals of the filtered set and its daily volume in one grouped query."""
+CHART_WINDOW_DAYS = CHART_DAYS + 15  # the chart's days of a wide set are looked for this far back
+
+
+def payment_totals(*, queryset: QuerySet[Payment], zone: ZoneInfo, wide: bool = False) -> PaymentTotals:
+    """Totals of the filtered set and its daily volume in one grouped query. For a `wide` set
+    (no recent start date: "All dates"), the totals are grouped by status only, and only the
+    recent payments are turned into local days for the chart (converting each of 100,000
+    payments' times to the dealership's day was half the query); if those hold fewer than the
+    chart's CHART_DAYS days (a quiet dealership), the chart is grouped over the whole set."""
     try:
         source, params = _totals_source(queryset, zone)
     except EmptyResultSet:  # e.g. `.none()` for filters that didn't validate
         return _totals_from_buckets([])
+    if wide:
+        totals = _wide_totals(queryset, zone)
+        if totals is not None:
+            return totals
     with connection.cursor() as cursor:
         cursor.execute(_TOTALS_SQL.format(source=f"({source}) AS matches", more=""), params)
         return _totals_from_buckets(cursor.fetchall())
+
+
+def _wide_totals(queryset: QuerySet[Payment], zone: ZoneInfo) -> PaymentTotals | None:
+    """Totals of the whole set by status, and the chart's buckets of the last CHART_WINDOW_DAYS
+    local days (from a local midnight, so every day in it is whole), in one statement. None when
+    the window holds fewer than CHART_DAYS days: the caller groups the whole set by day."""
+    today = dt.datetime.now(zone).date()
+    start = dt.datetime.combine(today - dt.timedelta(days=CHART_WINDOW_DAYS), dt.time(), tzinfo=zone)
+    whole, whole_params = queryset.order_by().values_list(*_TOTALS_COLUMNS[1:]).query.sql_with_params()
+    recent, recent_params = _totals_source(queryset.filter(occurred_at__gte=start), zone)
+    sql = (
+        "SELECT NULL, display_status, COUNT(*), SUM(amount_minor), SUM(fee_minor), SUM(refunded_minor)"
+        f" FROM ({whole}) AS matches GROUP BY display_status UNION ALL "
+        + _TOTALS_SQL.format(source=f"({recent}) AS recent", more="")
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, (*whole_params, *recent_params))
+        rows = cursor.fetchall()
+    chart = [row for row in rows if row[0] is not None]
+    if len({row[0] for row in chart}) < CHART_DAYS:
+        return None
+    totals = _totals_from_buckets([row for row in rows if row[0] is None])
+    by_day = _totals_from_buckets(chart)
+    totals.days, totals.max_day_minor = by_day.days, by_day.max_day_minor
+    return totals
 
 
 def payment_search_page_and_totals(

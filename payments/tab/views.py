@@ -5,6 +5,8 @@ organizations.permissions decides."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import StreamingHttpResponse
@@ -31,6 +33,16 @@ from payments.tab.table_html import options_html, rows_html
 from payments.tab.timeline import payment_timeline
 
 
+def _is_wide(params, zone) -> bool:
+    """No start date, or one further back than the chart's window ("All dates", a whole year)."""
+    try:
+        start = dt.date.fromisoformat(params.get("date_from") or "")
+    except ValueError:
+        return not (params.get("date_from") or "")
+    today = dt.datetime.now(zone).date()
+    return start < today - dt.timedelta(days=selectors.CHART_WINDOW_DAYS)
+
+
 @login_required
 def payment_list(request):
     user = request.user
@@ -54,7 +66,7 @@ def payment_list(request):
         page, totals = selectors.payment_search_page_and_totals(**page_args, zone=zone)
     else:
         page = selectors.payment_page(**page_args)
-        totals = selectors.payment_totals(queryset=queryset, zone=zone)
+        totals = selectors.payment_totals(queryset=queryset, zone=zone, wide=_is_wide(params, zone))
     for row in page.rows:  # pre-formatted cells: far cheaper than template filters per cell
         row.when = local_datetime_text(row.occurred_at, zone, named=False)  # the heading names the zone
         row.amount_text = money_text(row.amount_minor, row.currency)  # in the interface's language
