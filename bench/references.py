@@ -122,6 +122,10 @@ def sweep(cfg: Config, *, size: int, seconds: float) -> dict:
         conn.execute("VACUUM ANALYZE payments_paymentrequest")
     app.loader.import_default_modules()  # the task modules, as a worker imports them
     task = app.tasks["payments.expire_overdue_requests"]
+    if os.environ.get("BENCH_SWEEP_BATCH"):  # try another batch size than the product's
+        from payments.requests import tasks as request_tasks
+
+        request_tasks.SWEEP_BATCH_SIZE = int(os.environ["BENCH_SWEEP_BATCH"])
     idle = UpdateProbe(cfg, bystander.pk)  # the same update with no sweep running: the machine's pace
     idle.start()
     time.sleep(5)
@@ -142,6 +146,7 @@ def sweep(cfg: Config, *, size: int, seconds: float) -> dict:
     history = PaymentRequestEvent.objects.filter(organization=org, kind="expired").count()
     return {
         "overdue": size,
+        "batch_size": __import__("payments.requests.tasks", fromlist=["x"]).SWEEP_BATCH_SIZE,
         "reference_single_update_seconds": round(reference_seconds, 2),
         "reference_per_second": round(size / reference_seconds),
         "expired": expired,

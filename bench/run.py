@@ -33,6 +33,7 @@ DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/textpay_bench"
 def setup(url: str) -> None:
     os.environ["DATABASE_URL"] = url
     os.environ.setdefault("DJANGO_SECRET_KEY", "bench")
+    os.environ.setdefault("DJANGO_DEVELOPMENT", "1")  # a bench database: no production settings needed
     os.environ["DJANGO_ALLOWED_HOSTS"] = "testserver"
     os.environ.pop("DJANGO_DEBUG", None)
     os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"

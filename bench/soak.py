@@ -113,7 +113,9 @@ def main() -> None:
         stack.start_stripe()
         stack.start_web()
         stack.start_workers()
-        org, team, advisor, customers, account = dataset.dealership_create(cfg, label="soak")
+        # One customer per created request: the per-customer caps (5 an hour) never refuse one.
+        people = int(args.minutes * 60 * args.rate) + 100
+        org, team, advisor, customers, account = dataset.dealership_create(cfg, label="soak", customers=people)
         admin = UserFactory(organization=org, role=Role.ADMIN, email=f"admin-{org.pk}@bench.example")
         acting = UserFactory(organization=org, role=Role.ADVISOR, email=f"api-{org.pk}@bench.example", teams=[team])
         _, secret = api_token_create(user=admin, name="DMS", acting_user=acting)
