@@ -59,7 +59,30 @@ def org_sizes(total: int, orgs: int, rng: random.Random) -> list[int]:
     return [large, *sizes]
 
 
+_TYPE_DEFAULTS = {
+    "text": "''", "character varying": "''", "smallint": "0", "integer": "0", "bigint": "0",
+    "boolean": "false", "jsonb": "'{}'::jsonb", "timestamp with time zone": "now()",
+}  # fmt: skip
+_COLUMN_DEFAULTS = {"default_language": "'en'", "max_requests_per_customer_hour": "5",
+                    "max_requests_per_customer_day": "10"}  # fmt: skip
+
+
+def _defaults_for_new_columns(conn, table: str, columns: list[str]) -> None:
+    """Columns added by later migrations that this loader doesn't write (Django keeps defaults in
+    Python, not in the database): a database default of the model's value, or its type's empty."""
+    rows = conn.execute(
+        "SELECT column_name, data_type FROM information_schema.columns WHERE table_name = %s"
+        " AND is_nullable = 'NO' AND column_default IS NULL AND is_generated = 'NEVER'",
+        [table],
+    ).fetchall()
+    for name, data_type in rows:
+        default = _COLUMN_DEFAULTS.get(name) or _TYPE_DEFAULTS.get(data_type)
+        if name not in columns and default:
+            conn.execute(f'ALTER TABLE {table} ALTER COLUMN "{name}" SET DEFAULT {default}')
+
+
 def copy_rows(conn, table: str, columns: list[str], rows) -> int:
+    _defaults_for_new_columns(conn, table, columns)
     n = 0
     with conn.cursor() as cur, cur.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
         for row in rows:
