@@ -68,7 +68,9 @@ def wait_until(predicate, timeout: float, step: float = 0.2) -> float | None:
     return None
 
 
-def webhooks(cfg: Config, stack: Stack, monitor: Monitor, *, count: int, hold_processing: bool = False) -> dict:
+def webhooks(
+    cfg: Config, stack: Stack, monitor: Monitor, *, count: int, hold_processing: bool = False
+) -> dict:
     """`count` payment_intent.succeeded events for real, paid requests, posted at concurrency 16
     with the workers running: acknowledged/s, then until every payment is recorded, then until
     the follow-on work (receipts, notifications) has drained."""
@@ -283,7 +285,9 @@ def main() -> None:
             results["webhooks"] = webhooks(cfg, stack, monitor, count=args.events)
             log(f"webhooks: {json.dumps(results['webhooks'])}")
             if cfg.relay:  # the same with the relay held back while the events arrive: the web tier alone
-                results["webhooks_held"] = webhooks(cfg, stack, monitor, count=args.events, hold_processing=True)
+                results["webhooks_held"] = webhooks(
+                    cfg, stack, monitor, count=args.events, hold_processing=True
+                )
                 log(f"webhooks, processing held: {json.dumps(results['webhooks_held'])}")
         if "gunicorn" in only:
             results["gunicorn"] = gunicorn_configs(cfg, stack, monitor, count=args.pay_requests)

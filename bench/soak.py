@@ -73,7 +73,10 @@ class Stream:
     def summary(self) -> dict:
         with self.lock:
             ordered = sorted(self.latencies)
-        pct = lambda q: round(ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000, 1) if ordered else None  # noqa: E731
+
+        def pct(q: float) -> float | None:
+            return round(ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000, 1) if ordered else None
+
         return {
             "done": self.done,
             "errors": len(self.errors),
@@ -85,7 +88,9 @@ class Stream:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--minutes", type=float, default=10)
     parser.add_argument("--rate", type=float, default=1.0, help="multiplies every stream's rate")
     args = parser.parse_args()
@@ -115,9 +120,13 @@ def main() -> None:
         stack.start_workers()
         # One customer per created request: the per-customer caps (5 an hour) never refuse one.
         people = int(args.minutes * 60 * args.rate) + 100
-        org, team, advisor, customers, account = dataset.dealership_create(cfg, label="soak", customers=people)
+        org, team, advisor, customers, account = dataset.dealership_create(
+            cfg, label="soak", customers=people
+        )
         admin = UserFactory(organization=org, role=Role.ADMIN, email=f"admin-{org.pk}@bench.example")
-        acting = UserFactory(organization=org, role=Role.ADVISOR, email=f"api-{org.pk}@bench.example", teams=[team])
+        acting = UserFactory(
+            organization=org, role=Role.ADVISOR, email=f"api-{org.pk}@bench.example", teams=[team]
+        )
         _, secret = api_token_create(user=admin, name="DMS", acting_user=acting)
         browser = Client()
         browser.force_login(admin)
@@ -162,7 +171,9 @@ def main() -> None:
                 fresh = [e for e in reversed(page["data"]) if e["id"] not in seen_events]
                 seen_events.update(e["id"] for e in fresh)
             if fresh:
-                result = loadgen.run("127.0.0.1", cfg.web_port, [dataset.signed_post(e) for e in fresh], concurrency=4)
+                result = loadgen.run(
+                    "127.0.0.1", cfg.web_port, [dataset.signed_post(e) for e in fresh], concurrency=4
+                )
                 bad = {s: c for s, c in result.statuses.items() if s != 200}
                 assert not bad and not result.errors, (bad, result.errors[:3])
 
@@ -171,7 +182,9 @@ def main() -> None:
             assert status == 200, (status, body[:200])
 
         def tab() -> None:
-            status, _, body = http_call("GET", f"{cfg.web_url}/payments/?date_from=", headers={"Cookie": session_cookie})
+            status, _, body = http_call(
+                "GET", f"{cfg.web_url}/payments/?date_from=", headers={"Cookie": session_cookie}
+            )
             assert status == 200, (status, body[:200])
 
         streams = [
@@ -190,7 +203,11 @@ def main() -> None:
             t.start()
         log(f"soak: {args.minutes} min, streams {[(s.name, s.rate) for s in streams]}")
         while time.monotonic() < until + 1:
-            queues = {k.decode()[len(QUEUE_PREFIX):]: r.llen(k) for k in r.scan_iter(f"{QUEUE_PREFIX}*") if r.type(k) == b"list"}
+            queues = {
+                k.decode()[len(QUEUE_PREFIX) :]: r.llen(k)
+                for k in r.scan_iter(f"{QUEUE_PREFIX}*")
+                if r.type(k) == b"list"
+            }
             sample = {
                 "t": round(time.monotonic() - started),
                 "queues": queues,
@@ -226,7 +243,9 @@ def main() -> None:
         from payments.models import Payment, PaymentRequest, WebhookEvent
 
         out["totals"] = {
-            "requests_created": PaymentRequest.objects.filter(organization=org, reference__startswith="SOAK-").count(),
+            "requests_created": PaymentRequest.objects.filter(
+                organization=org, reference__startswith="SOAK-"
+            ).count(),
             "payments": Payment.objects.filter(organization=org).count(),
             "requests_paid": PaymentRequest.objects.filter(organization=org, status="paid").count(),
             "events_posted": len(seen_events),
@@ -239,7 +258,12 @@ def main() -> None:
         monitor.close()
     out["load_average_after"] = os.getloadavg()
     (ROOT / "bench" / "out" / "soak.json").write_text(json.dumps(out, indent=2))
-    print(json.dumps({k: out[k] for k in ("streams", "verdict", "totals", "drained_after_seconds") if k in out}, indent=2))
+    print(
+        json.dumps(
+            {k: out[k] for k in ("streams", "verdict", "totals", "drained_after_seconds") if k in out},
+            indent=2,
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-""""All dates" totals: grouped by status over the whole set, the chart's days from the recent
+"""The "All dates" totals: grouped by status over the whole set, the chart's days from the recent
 payments only. The figures equal the one-query grouping by day, busy or quiet dealership."""
 
 import datetime as dt
