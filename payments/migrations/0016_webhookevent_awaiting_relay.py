@@ -3,7 +3,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("payments", "0013_reconciliation_file_teams"),
+        ("payments", "0015_receipt_numbers"),
     ]
 
     operations = [
