@@ -128,7 +128,9 @@ T = {
         "pt_BR": "%(dealership)s: salve um cartão para seus próximos pagamentos",
     },
     # staff (French only)
-    ("Charge %(n)s customer", "Charge %(n)s customers"): {"fr": ["Débiter %(n)s client", "Débiter %(n)s clients"]},
+    ("Charge %(n)s customer", "Charge %(n)s customers"): {
+        "fr": ["Débiter %(n)s client", "Débiter %(n)s clients"]
+    },
     "Webhooks to your DMS: endpoints, signing secrets, delivery log.": {
         "fr": "Webhooks vers votre DMS : points de terminaison, secrets de signature, journal des envois."
     },
