@@ -139,8 +139,8 @@ T = {
     "First installment on": {"fr": "Premier versement le"},
     "Months between installments": {"fr": "Mois entre les versements"},
     "Custom amounts (optional)": {"fr": "Montants personnalisés (facultatif)"},
-    "One amount per installment, separated by commas, e.g. 500, 250, 250": {
-        "fr": "Un montant par versement, séparés par des virgules, p. ex. 500, 250, 250"
+    "One amount per installment, separated by commas or semicolons, e.g. 500, 250.50, 249.50": {
+        "fr": "Un montant par versement, séparés par des points-virgules, p. ex. 500 ; 250,50 ; 249,50"
     },
     "Amount for each selected customer": {"fr": "Montant pour chaque client sélectionné"},
     "Or a CSV of customer_id,amount": {"fr": "Ou un CSV customer_id,amount"},

@@ -36,7 +36,9 @@ class InstallmentPlanForm(forms.Form):
     custom_amounts = forms.CharField(
         label=_("Custom amounts (optional)"),
         required=False,
-        help_text=_("One amount per installment, separated by commas, e.g. 500, 250, 250"),
+        help_text=_(
+            "One amount per installment, separated by commas or semicolons, e.g. 500, 250.50, 249.50"
+        ),
     )
     description = forms.CharField(label=_("Description"), max_length=500)
     reference = forms.CharField(label=_("Reference number"), max_length=64)

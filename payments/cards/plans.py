@@ -8,12 +8,13 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING
 
+from babel.numbers import get_decimal_symbol
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.errors import Conflict, PermissionDenied
-from core.i18n import money_text
+from core.i18n import amount_parse, babel_locale, money_text
 from organizations import permissions
 from organizations.selectors import organization_zone
 from payments.cards.charges import card_charge_prepare, card_chargeable
@@ -30,6 +31,14 @@ MAX_PARTS = 36
 
 def organization_today(organization: Organization) -> date:
     return timezone.now().astimezone(organization_zone(organization)).date()
+
+
+def installment_amounts_read(text: str) -> list[int]:
+    """The custom amounts typed for a plan, in minor units, read as the user's language writes
+    amounts (core.i18n.amount_parse). Separated by semicolons, or by commas where the language's
+    decimal mark is not a comma ("500, 250.50, 249.50"; in French "500 ; 250,50 ; 249,50")."""
+    separator = ";" if ";" in text or get_decimal_symbol(babel_locale()) == "," else ","
+    return [amount_parse(part) for part in text.split(separator) if part.strip()]
 
 
 def installment_amounts_equal(*, total_minor: int, count: int) -> list[int]:

@@ -4,6 +4,7 @@ unguessable token is the key): the consent page before Stripe's setup page, and 
 
 from __future__ import annotations
 
+import calendar
 import secrets
 from datetime import date
 
@@ -143,20 +144,15 @@ def card_charge_detail(request, charge_id: int):
 
 # --- staff: installment plans --------------------------------------------------------------------
 def _plan_parts(data: dict) -> list[tuple[date, int]]:
-    from core.money import parse_major  # noqa: PLC0415
-
     count, first, step = data["count"], data["first_date"], data["months_between"]
     dates = []
     for i in range(count):
         month = first.month - 1 + i * step
         year, month = first.year + month // 12, month % 12 + 1
-        day = min(
-            first.day, [31, 29 if year % 4 == 0 else 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]
-        )
-        dates.append(date(year, month, day))
+        dates.append(date(year, month, min(first.day, calendar.monthrange(year, month)[1])))
     if (data.get("custom_amounts") or "").strip():
         try:
-            amounts = [parse_major(a) for a in data["custom_amounts"].split(",") if a.strip()]
+            amounts = plans.installment_amounts_read(data["custom_amounts"])
         except ValueError as exc:
             raise plans._fail("custom_amounts", str(exc))
         if len(amounts) != count:

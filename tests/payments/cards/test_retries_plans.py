@@ -166,3 +166,27 @@ def test_parallel_double_submit_of_the_same_charge_makes_one_charge(
     assert CardCharge.objects.count() == 1
     assert stripe_server.charges_summary("card_charge_id")["succeeded_by"] == {str(results[0]): 1}
     assert Installment.objects.count() == 0 and date.today()
+
+
+@pytest.mark.parametrize(
+    ("language", "typed", "minor"),
+    [
+        ("en", "500, 250.50, 249.50", [50_000, 25_050, 24_950]),
+        ("en", "1,000.00; 250; 250", [100_000, 25_000, 25_000]),  # semicolons let a thousands comma through
+        ("fr", "500 ; 250,50 ; 249,50", [50_000, 25_050, 24_950]),  # the French decimal comma
+        ("fr-ca", "1 000,00;250;250", [100_000, 25_000, 25_000]),
+    ],
+)
+def test_custom_installment_amounts_are_read_as_the_users_language_writes_them(language, typed, minor):
+    from django.utils import translation
+
+    with translation.override(language):
+        assert plans.installment_amounts_read(typed) == minor
+
+
+@pytest.mark.parametrize(("language", "typed"), [("en", "12,34; 5"), ("fr", "1.234 ; 5")])
+def test_an_ambiguous_custom_amount_is_refused_not_guessed(language, typed):
+    from django.utils import translation
+
+    with translation.override(language), pytest.raises(ValueError):
+        plans.installment_amounts_read(typed)
