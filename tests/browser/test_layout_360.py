@@ -2,18 +2,14 @@
 templates in <pre>, long emails), so the whole page scrolled sideways. Each page must fit; wide
 tables scroll inside the page."""
 
-import datetime as dt
 import os
 
 import pytest
 
-from payments.models import Payment, PaymentRequest, Payout
+from tests.browser.data import long_named_customer, paid_out_request
 from tests.browser.sessions import signed_in_page
 from tests.factories import (
-    CustomerFactory,
     OpportunityFactory,
-    PaymentFactory,
-    PaymentRequestFactory,
     StripeAccountFactory,
 )
 
@@ -37,40 +33,12 @@ def test_staff_pages_fit_a_360_px_phone(
     settings.SESSION_COOKIE_SECURE = settings.CSRF_COOKIE_SECURE = False
     org.default_language = language
     org.save(update_fields=["default_language"])
-    customer = CustomerFactory(
-        organization=org,
-        name="Maximilian Bartholomew-Richardson",
-        phone="+13125550199",
-        email="maximilian.bartholomew-richardson@very-long-domain-name.example.com",
-    )
+    customer = long_named_customer(org)
     OpportunityFactory(customer=customer, organization=org)
     account = StripeAccountFactory(organization=org)
-    pr = PaymentRequestFactory(
-        organization=org,
-        team=team,
-        customer=customer,
-        created_by=advisor,
-        stripe_account=account,
-        status=PaymentRequest.Status.PAID,
+    pr, payment, payout = paid_out_request(
+        org=org, team=team, advisor=advisor, customer=customer, account=account
     )
-    payment = PaymentFactory(
-        payment_request=pr,
-        organization=org,
-        team=team,
-        customer=customer,
-        advisor=advisor,
-        stripe_account=account,
-    )
-    payout = Payout.objects.create(
-        organization=org,
-        stripe_account=account,
-        stripe_payout_id="po_1AbCdEfGhIjKlMnOpQrStUvW",
-        amount_minor=payment.amount_minor - payment.fee_minor,
-        currency="USD",
-        status="paid",
-        arrival_date=dt.date(2026, 11, 30),
-    )
-    Payment.objects.filter(pk=payment.pk).update(payout=payout)
     pages = {
         advisor: ["/customers/", f"/customers/{customer.pk}/", "/requests/", f"/requests/{pr.pk}/"],
         admin_user: [

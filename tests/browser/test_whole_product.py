@@ -5,19 +5,17 @@ violation (issue 17, items 4 and 5).
 Screenshots of each page land in $SCREENSHOT_DIR (default: the test's tmp dir) for a person to
 look at; the pass/fail checks are the ones in tests/browser/page_checks.py."""
 
-import datetime as dt
 import os
 from pathlib import Path
 
 import pytest
 
 from notifications.models import Notification, OutboundMessage
-from payments.models import Payment, PaymentRequest, Payout
+from payments.models import Payment, PaymentRequest
+from tests.browser.data import long_named_customer, paid_out_request
 from tests.browser.page_checks import page_problems
 from tests.factories import (
-    CustomerFactory,
     OpportunityFactory,
-    PaymentFactory,
     PaymentRequestFactory,
     StripeAccountFactory,
 )
@@ -73,41 +71,13 @@ def check_pages(page, base_url, paths, *, label, width, shots):
 @pytest.fixture
 def product(org, team, admin_user, manager, advisor):
     """A dealership with one of everything a page can show."""
-    customer = CustomerFactory(
-        organization=org,
-        name="Maximilian Bartholomew-Richardson",
-        phone="+13125550199",
-        email="maximilian.bartholomew-richardson@very-long-domain-name.example.com",
-    )
+    customer = long_named_customer(org)
     OpportunityFactory(customer=customer, organization=org, title="2024 F-150 purchase")
     account = StripeAccountFactory(organization=org)
-    paid = PaymentRequestFactory(
-        organization=org,
-        team=team,
-        customer=customer,
-        created_by=advisor,
-        stripe_account=account,
-        status=PaymentRequest.Status.PAID,
-    )
-    payment = PaymentFactory(
-        payment_request=paid,
-        organization=org,
-        team=team,
-        customer=customer,
-        advisor=advisor,
-        stripe_account=account,
-    )
-    payout = Payout.objects.create(
-        organization=org,
-        stripe_account=account,
-        stripe_payout_id="po_1AbCdEfGhIjKlMnOpQrStUvW",
-        amount_minor=payment.amount_minor - payment.fee_minor,
-        currency="USD",
-        status="paid",
-        arrival_date=dt.date(2026, 11, 30),
+    paid, payment, payout = paid_out_request(
+        org=org, team=team, advisor=advisor, customer=customer, account=account
     )
     Payment.objects.filter(pk=payment.pk).update(
-        payout=payout,
         reconciled_at=payment.occurred_at,
         reconciled_by=manager,
         dms_document_number="INV-80241",

@@ -6,33 +6,17 @@ refused. Same harness as the hardening test: the real WSGI app, hypothesis-drive
 from __future__ import annotations
 
 import datetime as dt
-import os
 
 import pytest
 import schemathesis
-from django.core import signals
-from django.core.handlers.wsgi import WSGIHandler
-from django.db import close_old_connections
-from hypothesis import HealthCheck, given, settings
-from hypothesis.strategies import just
-from schemathesis import GenerationMode
 
 from organizations.api_tokens.services import api_token_create
 from payments.models import ReconciliationFile
 from tests.factories import CustomerFactory, PaymentRequestFactory, StripeAccountFactory
 from tests.payments.tab.conftest import make_payment
+from tests.schemathesis_run import examples, operations_run, wsgi_schema
 
-EXAMPLES = {
-    GenerationMode.POSITIVE: int(os.environ.get("SCHEMATHESIS_EXAMPLES", "15")),
-    GenerationMode.NEGATIVE: int(os.environ.get("SCHEMATHESIS_NEGATIVE_EXAMPLES", "10")),
-}
-
-
-def _json_404() -> bool:
-    from django.conf import settings
-    from django.urls import get_resolver
-
-    return getattr(get_resolver(settings.ROOT_URLCONF).urlconf_module, "handler404", None) is not None
+EXAMPLES = examples(positive=15, negative=10)
 
 
 OURS = (
@@ -49,13 +33,7 @@ _TOML = r"""
 include-path-regex = '^/api/v1/(customers|payments/\{id\}/refunds)'
 checks.positive_data_acceptance.expected-statuses = ["2xx", "400", "401", "403", "404", "409", "429"]
 """
-# A negative id doesn't match the URL pattern: Django's HTML 404 until issue 11's JSON handler lands.
-_TOML_HTML_404 = r"""
-[[operations]]
-include-path-regex = '\{(id|day|external_id)\}'
-checks.content_type_conformance.enabled = false
-"""
-CONFIG = schemathesis.config.SchemathesisConfig.from_str(_TOML + ("" if _json_404() else _TOML_HTML_404))
+CONFIG = schemathesis.config.SchemathesisConfig.from_str(_TOML)
 
 
 @pytest.fixture
@@ -83,44 +61,18 @@ def api_token(db, org, admin_user, advisor, team, settings):
 
 @pytest.fixture
 def api_schema(api_token):
-    signals.request_started.disconnect(close_old_connections)
-    signals.request_finished.disconnect(close_old_connections)
-    try:
-        yield schemathesis.openapi.from_wsgi(
-            "/api/schema/?format=json", WSGIHandler(), config=CONFIG,
-            headers={"Authorization": f"Bearer {api_token}"},
-        )  # fmt: skip
-    finally:
-        signals.request_started.connect(close_old_connections)
-        signals.request_finished.connect(close_old_connections)
+    with wsgi_schema(config=CONFIG, token=api_token) as schema:
+        yield schema
 
 
 def test_dealer_endpoints_answer_every_generated_request_within_their_schema(api_schema, api_token, capsys):
-    auth = {"Authorization": f"Bearer {api_token}"}
-    cases = {}
     operations = [
         r.ok()
         for r in api_schema.get_all_operations()
         if r.ok().path.startswith(OURS) and "card" not in r.ok().path
     ]  # the card-on-file endpoints are the card issue's
     assert len(operations) >= 12
-    for operation in operations:
-        for mode, examples in EXAMPLES.items():
-            label = f"{operation.method.upper()} {operation.path} {mode.value}"
-            cases[label] = 0
-
-            @given(case=operation.as_strategy(generation_mode=mode), label=just(label))
-            @settings(
-                max_examples=examples,
-                deadline=None,
-                derandomize=True,
-                suppress_health_check=list(HealthCheck),
-            )
-            def run(case, label):
-                cases[label] += 1
-                case.call_and_validate(headers=auth)
-
-            run()
+    cases = operations_run(operations, token=api_token, examples=EXAMPLES)
     with capsys.disabled():
         print(
             f"\nschemathesis (dealer endpoints): {sum(cases.values())} cases over {len(operations)} operations"

@@ -5,25 +5,14 @@ the suite stays fast."""
 
 from __future__ import annotations
 
-import os
-
 import pytest
 import schemathesis
-from django.core import signals
-from django.core.handlers.wsgi import WSGIHandler
-from django.db import close_old_connections
-from hypothesis import HealthCheck, given, settings
-from hypothesis.strategies import just
-from schemathesis import GenerationMode
 
 from organizations.api_tokens.services import api_token_create
 from tests.factories import CustomerFactory, OpportunityFactory, PaymentRequestFactory, StripeAccountFactory
+from tests.schemathesis_run import examples, operations_run, wsgi_schema
 
-# Per operation: schema-valid requests, then requests that break the schema (which must be refused).
-EXAMPLES = {
-    GenerationMode.POSITIVE: int(os.environ.get("SCHEMATHESIS_EXAMPLES", "30")),
-    GenerationMode.NEGATIVE: int(os.environ.get("SCHEMATHESIS_NEGATIVE_EXAMPLES", "20")),
-}
+EXAMPLES = examples(positive=30, negative=20)
 # All checks, as configured by default, with one exception: the POST, PUT and PATCH operations (creating
 # a request, a card's installment plan, upserting or editing a customer, who must be reachable by a
 # mobile phone or an email, whose phone must be a real number ...) have business rules a
@@ -65,47 +54,15 @@ def api_token(db, org, admin_user, advisor, team, settings):
 
 @pytest.fixture
 def api_schema(api_token):
-    # The WSGI app runs inside the test's transaction: keep Django from closing the connection
-    # between requests, as its own test client does.
-    signals.request_started.disconnect(close_old_connections)
-    signals.request_finished.disconnect(close_old_connections)
-    try:
-        schema = schemathesis.openapi.from_wsgi(
-            "/api/schema/?format=json",
-            WSGIHandler(),
-            config=CONFIG,
-            headers={"Authorization": f"Bearer {api_token}"},
-        )
+    with wsgi_schema(config=CONFIG, token=api_token) as schema:
         yield schema
-    finally:
-        signals.request_started.connect(close_old_connections)
-        signals.request_finished.connect(close_old_connections)
 
 
 def test_api_answers_every_generated_request_within_its_schema(api_schema, api_token, capsys):
-    """Each operation of the schema, EXAMPLES generated requests each (schemathesis' own pytest
-    loader does not run on pytest 9.2, so the operations are driven with hypothesis here)."""
-    auth = {"Authorization": f"Bearer {api_token}"}
-    cases = {}
+    """Each operation of the schema, EXAMPLES generated requests each."""
     operations = [result.ok() for result in api_schema.get_all_operations()]
     assert len(operations) >= 5
-    for operation in operations:
-        for mode, examples in EXAMPLES.items():
-            label = f"{operation.method.upper()} {operation.path} {mode.value}"
-            cases[label] = 0
-
-            @given(case=operation.as_strategy(generation_mode=mode), label=just(label))
-            @settings(
-                max_examples=examples,
-                deadline=None,
-                derandomize=True,
-                suppress_health_check=list(HealthCheck),
-            )
-            def run(case, label):
-                cases[label] += 1
-                case.call_and_validate(headers=auth)
-
-            run()
+    cases = operations_run(operations, token=api_token, examples=EXAMPLES)
     with capsys.disabled():
         print(f"\nschemathesis: {sum(cases.values())} cases over {len(operations)} operations: {cases}")
     assert all(cases.values())
