@@ -184,7 +184,9 @@ def test_custom_installment_amounts_are_read_as_the_users_language_writes_them(l
         assert plans.installment_amounts_read(typed) == minor
 
 
-@pytest.mark.parametrize(("language", "typed"), [("en", "12,34; 5"), ("fr", "1.234 ; 5")])
+@pytest.mark.parametrize(
+    ("language", "typed"), [("en", "12,34; 5"), ("fr", "1.234 ; 5"), ("en", "🚗, 5"), ("fr", "1e3 ; 5")]
+)
 def test_an_ambiguous_custom_amount_is_refused_not_guessed(language, typed):
     from django.utils import translation
 
