@@ -271,6 +271,7 @@ RATE_LIMIT_REDIS_URL = env.str("RATE_LIMIT_REDIS_URL", default="")
 CARD_CHARGE_RATE_PER_SECOND = env.float("CARD_CHARGE_RATE_PER_SECOND", default=10.0)
 CARD_CHARGE_RATE_BURST = env.float("CARD_CHARGE_RATE_BURST", default=10.0)
 BULK_CHARGE_SHARDS = env.int("BULK_CHARGE_SHARDS", default=4)  # tasks charging one bulk run side by side
+BULK_CHARGE_BATCH = env.int("BULK_CHARGE_BATCH", default=25)  # items of a shard written and recorded together
 BULK_CHARGE_BACKOFF_SECONDS = (1.0, 2.0, 4.0, 8.0)  # after the gateway's own 429 back-off, same key
 
 # --- Platform pricing (minor units / basis points), overridable per organization.

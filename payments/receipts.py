@@ -34,8 +34,9 @@ def organization_receipt_prefix(*, organization: Organization) -> str:
     return organization.receipt_prefix
 
 
-def _counter_next(*, organization_id: int, year: int) -> int:
-    """The next number of (organization, year), under the counter row's lock."""
+def _counter_next(*, organization_id: int, year: int, count: int = 1) -> int:
+    """Take the next `count` numbers of (organization, year), under the counter row's lock; returns
+    the last one taken (the first is last - count + 1)."""
     counter = (
         ReceiptCounter.objects.select_for_update().filter(organization_id=organization_id, year=year).first()
     )
@@ -46,16 +47,32 @@ def _counter_next(*, organization_id: int, year: int) -> int:
         except IntegrityError:
             pass
         counter = ReceiptCounter.objects.select_for_update().get(organization_id=organization_id, year=year)
-    counter.last_number += 1
+    counter.last_number += count
     counter.save(update_fields=["last_number"])
     return counter.last_number
+
+
+def receipt_numbers_take(*, organization: Organization, year: int, count: int) -> list[str]:
+    """`count` consecutive receipt numbers of the organization's `year`, for payments recorded
+    together (a bulk run's batch). Call inside the recording transaction; the numbers are written
+    with the payments (a rollback returns them, as for one)."""
+    prefix = organization_receipt_prefix(organization=organization)
+    last = _counter_next(organization_id=organization.pk, year=year, count=count)
+    return [
+        receipt_number_format(prefix=prefix, year=year, number=n) for n in range(last - count + 1, last + 1)
+    ]
+
+
+def receipt_year(*, occurred_at, organization: Organization) -> int:
+    """The year a payment's receipt is numbered in: its date in the dealership's time zone."""
+    return occurred_at.astimezone(ZoneInfo(organization.time_zone)).year
 
 
 def payment_receipt_number_assign(*, payment: Payment, organization: Organization) -> str:
     """Give a succeeded payment its receipt number (once). Call inside the recording transaction."""
     if payment.receipt_number:
         return payment.receipt_number
-    year = payment.occurred_at.astimezone(ZoneInfo(organization.time_zone)).year
+    year = receipt_year(occurred_at=payment.occurred_at, organization=organization)
     prefix = organization_receipt_prefix(organization=organization)
     number = _counter_next(organization_id=organization.pk, year=year)
     payment.receipt_number = receipt_number_format(prefix=prefix, year=year, number=number)

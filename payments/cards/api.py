@@ -22,7 +22,7 @@ from customers.models import Customer
 from organizations import permissions
 from organizations.api_tokens import schema as api_schema  # noqa: F401  (registers the token auth scheme)
 from organizations.models import ApiScope
-from payments.cards import charges, plans, selectors
+from payments.cards import charges, checks, plans, selectors
 from payments.models import CardCharge, Installment, InstallmentPlan, SavedCard
 from teams.models import Team
 
@@ -101,7 +101,7 @@ class SavedCardOutputSerializer(serializers.ModelSerializer):
         return consent.accepted_at.isoformat() if consent else None
 
     def get_chargeable(self, obj) -> bool:
-        return not charges.card_chargeable(obj)
+        return not checks.card_chargeable(obj)
 
 
 @extend_schema_serializer(component_name="CardCharge")

@@ -5,9 +5,10 @@
 2. `bulk_charge_confirm`: RUNNING; SHARDS background tasks (queue "bulk") charge the items.
 3. Each item gets ONE CardCharge, found by its submission key `bulk-item-<id>` (unique per
    organization) and committed with status SENDING before Stripe is called with the charge's own
-   idempotency key. A worker killed mid-run leaves at most one SENDING charge per shard: the resumed
-   run (beat `payments.bulk_charges_resume`, or any re-queued shard) sends it again with the SAME key,
-   so Stripe replays it instead of charging twice. Two runners on one shard can't double charge either.
+   idempotency key; a shard writes and records its items BULK_CHARGE_BATCH at a time (bulk_charging.py).
+   A worker killed mid-run leaves at most one batch of SENDING charges per shard: the resumed run (beat
+   `payments.bulk_charges_resume`, or any re-queued shard) sends them again with the SAME keys, so
+   Stripe replays them instead of charging twice. Two runners on one shard can't double charge either.
 4. The shared token bucket (core/rate_limit.py) paces every worker together; a 429 is retried with
    back-off and the same key (the gateway first, then here).
 5. Progress (done / failed / left) is read by the page every second; results as CSV."""
@@ -25,17 +26,17 @@ from typing import TYPE_CHECKING
 from babel.numbers import get_decimal_symbol
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.db.models.functions import Mod
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.errors import PermissionDenied
 from core.i18n import amount_parse, babel_locale
 from organizations import permissions
-from payments import gateway
-from payments.cards.charges import card_charge_prepare, card_charge_submit
+from payments.cards.bulk_charging import bulk_charge_batch_process
 from payments.fees import application_fee_for
-from payments.models import BulkCharge, BulkChargeItem, CardCharge, SavedCard
+from payments.models import BulkCharge, BulkChargeItem, CardCharge, CardConsent, SavedCard
 from payments.requests.states import PaymentRequestError
 
 if TYPE_CHECKING:
@@ -187,64 +188,19 @@ def bulk_charge_confirm(*, user: User, run: BulkCharge) -> BulkCharge:
     return run
 
 
-def _item_charge(item: BulkChargeItem, run: BulkCharge) -> CardCharge:
-    return card_charge_prepare(
-        user=None,
-        created_by=run.created_by,
-        saved_card=item.saved_card,
-        team=run.team,
-        amount_minor=item.amount_minor,
-        description=run.description,
-        reference=run.reference,
-        kind=CardCharge.Kind.BULK,
-        submission_key=f"bulk-item-{item.pk}",
-        bulk_item=item,
-        look_first=False,
-    )
-
-
-ITEM_STATUS = {
-    CardCharge.Status.SUCCEEDED: BulkChargeItem.Status.SUCCEEDED,
-    CardCharge.Status.FAILED: BulkChargeItem.Status.FAILED,
-    CardCharge.Status.AUTHENTICATION_REQUIRED: BulkChargeItem.Status.FAILED,
-}
-
-
-def bulk_charge_item_process(*, item: BulkChargeItem, run: BulkCharge) -> str:
-    """One customer: write (or find) the charge, send it, note the outcome. Safe to run twice."""
-    try:
-        charge = _item_charge(item, run)
-    except PaymentRequestError as exc:  # the card was removed since the review, ...
-        BulkChargeItem.objects.filter(pk=item.pk).update(
-            status=BulkChargeItem.Status.FAILED, message=str(exc)[:300]
-        )
-        return BulkChargeItem.Status.FAILED
-    delays = settings.BULK_CHARGE_BACKOFF_SECONDS
-    for attempt in range(len(delays) + 1):
-        try:
-            charge = card_charge_submit(charge_id=charge.pk, loaded=charge)
-            break
-        except gateway.GatewayUnavailable:
-            if attempt == len(delays):
-                raise  # the shard task retries later; the charge keeps its key
-            time.sleep(delays[attempt])
-    status = ITEM_STATUS.get(charge.status)
-    if status is None:
-        return BulkChargeItem.Status.PENDING
-    message = "" if status == BulkChargeItem.Status.SUCCEEDED else charge.failure_message
-    BulkChargeItem.objects.filter(pk=item.pk).update(
-        status=status, message=message[:300], updated_at=timezone.now()
-    )
-    return status
-
-
 def bulk_charge_shard_run(*, run_id: int, shard: int, shards: int) -> int:
-    """Charge this shard's pending items (item id % shards == shard), oldest first. Returns how many."""
+    """Charge this shard's pending items (item id % shards == shard), oldest first, BATCH at a time
+    (bulk_charging.py). Returns how many it took."""
     run = BulkCharge.objects.select_related("organization", "team", "created_by").get(pk=run_id)
     if run.status != BulkCharge.Status.RUNNING:
         return 0
     pending = (
         BulkChargeItem.objects.filter(run=run, status=BulkChargeItem.Status.PENDING)
+        .alias(shard=Mod("pk", shards))
+        .filter(shard=shard)
+        .annotate(
+            card_has_consent=Exists(CardConsent.objects.filter(saved_card_id=OuterRef("saved_card_id")))
+        )
         .select_related(
             "saved_card__stripe_customer__stripe_account", "saved_card__customer__organization", "customer"
         )
@@ -252,14 +208,19 @@ def bulk_charge_shard_run(*, run_id: int, shard: int, shards: int) -> int:
     )
     done = 0
     beat = time.monotonic()
+    batch: list[BulkChargeItem] = []
     for item in pending.iterator(chunk_size=200):
-        if item.pk % shards != shard:
+        batch.append(item)
+        if len(batch) < settings.BULK_CHARGE_BATCH:
             continue
-        bulk_charge_item_process(item=item, run=run)
-        done += 1
+        bulk_charge_batch_process(items=batch, run=run)
+        done, batch = done + len(batch), []
         if time.monotonic() - beat > 5:
             BulkCharge.objects.filter(pk=run.pk).update(heartbeat_at=timezone.now())
             beat = time.monotonic()
+    if batch:
+        bulk_charge_batch_process(items=batch, run=run)
+        done += len(batch)
     bulk_charge_finish_if_done(run_id=run.pk)
     return done
 

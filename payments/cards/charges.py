@@ -18,20 +18,21 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Case, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.errors import Conflict, PermissionDenied
-from core.i18n import amount_input_text, money_text
 from core.money import format_minor
 from core.rate_limit import TokenBucket
 from organizations import permissions
 from payments import gateway
+from payments.cards.checks import card_charge_validate
 from payments.fees import application_fee_for
 from payments.models import CardCharge, PaymentRequest, SavedCard
 from payments.requests.history import history_record
 from payments.requests.recording import payment_record_from_intent, payment_record_from_intent_info
-from payments.requests.sending import STRIPE_MIN_CHARGE_MINOR, payment_request_send
+from payments.requests.sending import payment_request_send
 from payments.requests.states import PaymentRequestError, S
 
 if TYPE_CHECKING:
@@ -56,46 +57,60 @@ def _channel_for(customer) -> str:
     return PaymentRequest.Channel.SMS if customer.phone else PaymentRequest.Channel.EMAIL
 
 
-def card_chargeable(saved_card: SavedCard | None) -> str:
-    """Why this card can't be charged by staff ("" = it can)."""
-    if saved_card is None:
-        return _("No saved card.")
-    if saved_card.status != SavedCard.Status.ACTIVE:
-        return _("The card was removed.")
-    if not saved_card.consents.exists():
-        return _("No consent on record for this card.")
-    return ""
+def card_charge_request_row(
+    *,
+    saved_card: SavedCard,
+    team: Team,
+    created_by: User,
+    amount_minor: int,
+    description: str,
+    reference: str,
+) -> PaymentRequest:
+    """The request a charge of a saved card pays (not saved): never sent unless the bank asks the
+    customer to authenticate."""
+    return PaymentRequest(
+        organization=saved_card.customer.organization,
+        team=team,
+        customer=saved_card.customer,
+        created_by=created_by,
+        stripe_account=saved_card.stripe_customer.stripe_account,
+        amount_minor=amount_minor,
+        currency=saved_card.customer.organization.currency,
+        description=description.strip(),
+        reference=reference.strip(),
+        channel=_channel_for(saved_card.customer),
+    )
 
 
-def card_charge_validate(
-    *, user: User | None, saved_card: SavedCard, team: Team, amount_minor, description: str, reference: str
-) -> dict[str, list[str]]:
-    errors: dict[str, list[str]] = {}
-    organization = saved_card.customer.organization
-    if user is not None and not permissions.can_charge_saved_card(user, team):
-        errors["team"] = [_("You can't charge saved cards for this team.")]
-    if team.organization_id != organization.pk or not team.payments_enabled:
-        errors["team"] = [_("Choose one of your teams with payments enabled.")]
-    problem = card_chargeable(saved_card)
-    if problem:
-        errors["card"] = [problem]
-    if not isinstance(amount_minor, int) or isinstance(amount_minor, bool) or amount_minor <= 0:
-        errors["amount"] = [_("Enter an amount such as %(example)s") % {"example": amount_input_text(12550)}]
-    elif amount_minor < STRIPE_MIN_CHARGE_MINOR:
-        errors["amount"] = [
-            _("Enter at least %(amount)s.")
-            % {"amount": money_text(STRIPE_MIN_CHARGE_MINOR, organization.currency)}
-        ]
-    elif amount_minor > organization.max_payment_minor:
-        errors["amount"] = [
-            _("The most you can charge at once is %(amount)s.")
-            % {"amount": money_text(organization.max_payment_minor, organization.currency)}
-        ]
-    if not (description or "").strip() or len(description) > 500:
-        errors["description"] = [_("Describe what the charge is for (under 500 characters).")]
-    if not (reference or "").strip() or len(reference.strip()) > 64:
-        errors["reference"] = [_("Enter the reference number (under 64 characters).")]
-    return errors
+def card_charge_created_history(request: PaymentRequest, *, saved_card: SavedCard) -> dict:
+    """The request's "created" history row, as `history_record` / `history_entry` fields."""
+    amount = format_minor(request.amount_minor, request.currency)
+    return {
+        "kind": "created",
+        "actor": request.created_by,
+        "to_status": S.CREATED,
+        "message": f"{amount} to charge on the saved card {saved_card.label}",
+        "data": {"amount_minor": request.amount_minor, "saved_card": saved_card.label},
+    }
+
+
+def card_charge_row(
+    request: PaymentRequest, *, saved_card: SavedCard, kind: str, submission_key: str = "", bulk_item=None
+) -> CardCharge:
+    """The charge row (status SENDING, not saved) of a saved request."""
+    return CardCharge(
+        organization=request.organization,
+        customer=saved_card.customer,
+        saved_card=saved_card,
+        payment_request=request,
+        created_by=request.created_by,
+        kind=kind,
+        amount_minor=request.amount_minor,
+        currency=request.currency,
+        fee_minor=application_fee_for(organization=request.organization, amount_minor=request.amount_minor),
+        bulk_item=bulk_item,
+        api_idempotency_key=submission_key,
+    )
 
 
 def card_charge_prepare(
@@ -136,43 +151,26 @@ def card_charge_prepare(
     if errors:
         raise PaymentRequestError(errors[next(iter(errors))][0], extra={"fields": errors})
     organization = saved_card.customer.organization
-    currency = organization.currency
     try:
         with transaction.atomic():
-            request = PaymentRequest.objects.create(
-                organization=organization,
-                team=team,
-                customer=saved_card.customer,
-                created_by=created_by,
-                stripe_account=saved_card.stripe_customer.stripe_account,
-                amount_minor=amount_minor,
-                currency=currency,
-                description=description.strip(),
-                reference=reference.strip(),
-                channel=_channel_for(saved_card.customer),
-            )
-            history_record(
-                payment_request=request,
-                kind="created",
-                actor=created_by,
-                to_status=S.CREATED,
-                message=f"{format_minor(amount_minor, currency)} to charge on the saved card {saved_card.label}",
-                data={"amount_minor": amount_minor, "saved_card": saved_card.label},
-            )
-            return CardCharge.objects.create(
-                organization=organization,
-                customer=saved_card.customer,
+            request = card_charge_request_row(
                 saved_card=saved_card,
-                payment_request=request,
+                team=team,
                 created_by=created_by,
-                kind=kind,
                 amount_minor=amount_minor,
-                currency=currency,
-                fee_minor=application_fee_for(organization=organization, amount_minor=amount_minor),
-                installment=installment,
-                bulk_item=bulk_item,
-                api_idempotency_key=submission_key,
+                description=description,
+                reference=reference,
             )
+            request.save(force_insert=True)
+            history_record(
+                payment_request=request, **card_charge_created_history(request, saved_card=saved_card)
+            )
+            charge = card_charge_row(
+                request, saved_card=saved_card, kind=kind, submission_key=submission_key, bulk_item=bulk_item
+            )
+            charge.installment = installment
+            charge.save(force_insert=True)
+            return charge
     except IntegrityError:
         if not submission_key:
             raise
@@ -206,11 +204,11 @@ def card_charge_retry_prepare(*, previous: CardCharge) -> CardCharge:
 def card_charge_submit(
     *, charge_id: int, wait_for_token: bool = True, loaded: CardCharge | None = None
 ) -> CardCharge:
-    """Send a SENDING charge to Stripe (again, after a crash: the same key replays the same intent).
-    GatewayUnavailable (network, 5xx, 429 after the gateway's back-off) propagates: the caller retries
-    later with the same key. `loaded`: the charge row as its caller just wrote or read it, with its
-    card and request (a bulk run's item), so it isn't read again; its status is checked all the same
-    when it is finished (_charge_finish updates only a SENDING row)."""
+    """Send a SENDING charge to Stripe (again, after a crash: the same key replays the same intent)
+    and record the outcome. GatewayUnavailable (network, 5xx, 429 after the gateway's back-off)
+    propagates: the caller retries later with the same key. `loaded`: the charge row as its caller
+    just wrote or read it, with its card and request, so it isn't read again; its status is checked
+    all the same when it is finished (_charge_finish updates only a SENDING row)."""
     if loaded is not None and loaded.pk == charge_id and loaded.status == CardCharge.Status.SENDING:
         charge = loaded
     else:
@@ -219,20 +217,39 @@ def card_charge_submit(
         ).get(pk=charge_id)
     if charge.status != CardCharge.Status.SENDING:
         return charge
+    intent = card_charge_send(charge, wait_for_token=wait_for_token)
+    if intent is None:
+        return charge
+    charge = _charge_finish(charge, status=CardCharge.Status.SUCCEEDED, payment_intent_id=intent.id)
+    payment_record_from_intent_info(
+        account_id=card_charge_account_id(charge), intent=intent, source="card_charge"
+    )
+    return charge
+
+
+def card_charge_account_id(charge: CardCharge) -> str:
+    """The dealership's connected account the card lives on (the Stripe-Account of the call)."""
+    return charge.saved_card.stripe_customer.stripe_account.stripe_id
+
+
+def card_charge_send(charge: CardCharge, *, wait_for_token: bool = True) -> gateway.PaymentIntentInfo | None:
+    """Call Stripe for a SENDING charge (its card and request loaded) and return the PaymentIntent
+    that succeeded, for the caller to record; None when the charge ended here instead (the card was
+    removed, a decline, authentication required: `charge` is then finished, its outcome on it)."""
     card = charge.saved_card
     if card.status != SavedCard.Status.ACTIVE:
-        return _charge_finish(
+        _charge_finish(
             charge,
             status=CardCharge.Status.FAILED,
             failure_code="card_removed",
             message="The card was removed before it could be charged.",
         )
+        return None
     if wait_for_token:
         charge_bucket().acquire(max_wait=120)
-    account_id = card.stripe_customer.stripe_account.stripe_id
     try:
-        intent = gateway.off_session_charge_create(
-            account_id=account_id,
+        return gateway.off_session_charge_create(
+            account_id=card_charge_account_id(charge),
             customer_id=card.stripe_customer.stripe_customer_id,
             payment_method_id=card.stripe_payment_method_id,
             amount_minor=charge.amount_minor,
@@ -248,10 +265,34 @@ def card_charge_submit(
             idempotency_key=charge.idempotency_key,
         )
     except gateway.CardError as exc:
-        return _charge_declined(charge, exc, account_id=account_id)
-    charge = _charge_finish(charge, status=CardCharge.Status.SUCCEEDED, payment_intent_id=intent.id)
-    payment_record_from_intent_info(account_id=account_id, intent=intent, source="card_charge")
-    return charge
+        _charge_declined(charge, exc, account_id=card_charge_account_id(charge))
+        return None
+
+
+def card_charges_succeeded(pairs: list[tuple[CardCharge, str]]) -> None:
+    """`_charge_finish(status=SUCCEEDED)` for many charges at once (a bulk run's batch, no
+    installments): (charge, PaymentIntent id). Only SENDING rows change; a charge another runner
+    finished first is read again, theirs is its outcome."""
+    if not pairs:
+        return
+    now = timezone.now()
+    ids = [charge.pk for charge, _ in pairs]
+    intents = Case(*(When(pk=charge.pk, then=Value(intent_id)) for charge, intent_id in pairs))
+    fields = {
+        "status": CardCharge.Status.SUCCEEDED,
+        "failure_code": "",
+        "decline_code": "",
+        "advice_code": "",
+    }
+    updated = CardCharge.objects.filter(pk__in=ids, status=CardCharge.Status.SENDING).update(
+        stripe_payment_intent_id=intents, failure_message="", updated_at=now, **fields
+    )
+    for charge, intent_id in pairs:
+        if updated == len(pairs):
+            for name, value in {**fields, "stripe_payment_intent_id": intent_id, "updated_at": now}.items():
+                setattr(charge, name, value)
+        else:
+            charge.refresh_from_db()
 
 
 def _charge_finish(

@@ -17,7 +17,8 @@ from core.errors import Conflict, PermissionDenied
 from core.i18n import amount_parse, babel_locale, money_text
 from organizations import permissions
 from organizations.selectors import organization_zone
-from payments.cards.charges import card_charge_prepare, card_chargeable
+from payments.cards.charges import card_charge_prepare
+from payments.cards.checks import card_chargeable
 from payments.models import CardCharge, Installment, InstallmentPlan, SavedCard
 from payments.requests.sending import STRIPE_MIN_CHARGE_MINOR
 from payments.requests.states import PaymentRequestError

@@ -25,7 +25,7 @@ from core.forms import form_add_application_error
 from core.money import format_minor
 from customers.models import Customer
 from organizations import permissions
-from payments.cards import bulk, charges, plans, selectors, services
+from payments.cards import bulk, charges, checks, plans, selectors, services
 from payments.cards.consent import consent_text
 from payments.cards.forms import BulkChargeForm, CardChargeForm, InstallmentPlanForm
 from payments.fees import application_fee_for
@@ -46,9 +46,7 @@ def _charge_teams(user) -> list[Team]:
 
 
 def _usable_cards(customer: Customer):
-    return [
-        c for c in selectors.saved_cards_for_customer(customer=customer) if not charges.card_chargeable(c)
-    ]
+    return [c for c in selectors.saved_cards_for_customer(customer=customer) if not checks.card_chargeable(c)]
 
 
 # --- staff: cards on the customer page -----------------------------------------------------------

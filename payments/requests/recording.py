@@ -53,7 +53,7 @@ def _method_of(intent: gateway.PaymentIntentInfo) -> str:
     return Payment.Method.CARD
 
 
-def _payment_fields(
+def payment_fields_from_intent(
     *, request: PaymentRequest, intent: gateway.PaymentIntentInfo, checkout_session_id: str
 ) -> dict:
     return {
@@ -75,6 +75,13 @@ def _payment_fields(
         "card_funding": intent.card_funding or "",
         "occurred_at": _charged_at(intent),
     }
+
+
+def payment_method_text(payment: Payment) -> str:
+    """How it was paid, for the history's "Paid $25.00 (Visa ending 4242)"."""
+    if payment.method in (Payment.Method.CARD, Payment.Method.SAVED_CARD):
+        return payment.card_label or "card"
+    return "Afterpay/Clearpay installments"
 
 
 def _charged_at(intent: gateway.PaymentIntentInfo) -> datetime:
@@ -198,7 +205,9 @@ def _payment_record_succeeded(
             fee = intent.application_fee_amount
             if fee is None:
                 fee = application_fee_for(organization=request.organization, amount_minor=amount)
-            fields = _payment_fields(request=request, intent=intent, checkout_session_id=checkout_session_id)
+            fields = payment_fields_from_intent(
+                request=request, intent=intent, checkout_session_id=checkout_session_id
+            )
             fields.update(amount_minor=amount, fee_minor=int(fee), status=Payment.Status.SUCCEEDED)
             fields.update(failure_code="", failure_message="")
             if payment is None:
@@ -216,11 +225,7 @@ def _payment_record_succeeded(
                 changes.update(
                     checkout_session_id="", checkout_session_url="", checkout_session_amount_minor=None
                 )
-            method_text = (
-                (payment.card_label or "card")
-                if payment.method in (Payment.Method.CARD, Payment.Method.SAVED_CARD)
-                else "Afterpay/Clearpay installments"
-            )
+            method_text = payment_method_text(payment)
             if not payment_request_can_move(
                 from_status=request.status, to_status=to_status, kind=PAYMENT_KIND
             ):
@@ -271,7 +276,9 @@ def _payment_record_failed(
                 return payment  # succeeded later (or refunded): never move back to failed
             if payment is not None and payment.stripe_charge_id == (intent.latest_charge_id or ""):
                 return payment  # this very attempt is already recorded
-            fields = _payment_fields(request=request, intent=intent, checkout_session_id=checkout_session_id)
+            fields = payment_fields_from_intent(
+                request=request, intent=intent, checkout_session_id=checkout_session_id
+            )
             fields.update(
                 amount_minor=int(intent.amount),
                 fee_minor=0,

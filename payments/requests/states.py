@@ -3,7 +3,8 @@
 expiry.py, recording.py, checkout/session.py.
 
 State table (TRANSITIONS below; `payment_request_move` is the only code that changes `status`,
-with `payment_requests_move_bulk` the same move for many requests at once, for the sweep):
+with `payment_requests_move_bulk` the same move for many requests at once, for the sweep, and
+`payment_requests_move_locked` for many requests a caller holds locked, for a bulk run's payments):
 
     from \\ to      sent  opened  partially_paid  paid  cancelled  expired
     created         yes   -       yes**           yes** yes        -
@@ -34,7 +35,9 @@ Stripe calls that create money movements carry idempotency keys derived from our
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
@@ -236,6 +239,79 @@ def payment_requests_move_bulk(
             for callback in on_commit_for(row) if on_commit_for else []:
                 transaction.on_commit(callback)
     return ids
+
+
+@dataclass(frozen=True)
+class LockedMove:
+    """One request's move in `payment_requests_move_locked`: what `payment_request_move` is given."""
+
+    request: PaymentRequest  # read under its row lock, in the caller's transaction
+    to_status: str
+    kind: str
+    actor_label: str = ""
+    message: str = ""
+    payment: Payment | None = None
+    data: dict[str, Any] | None = None
+    changes: dict[str, Any] | None = None
+    on_commit: list[Callable[[], Any]] = field(default_factory=list)
+
+
+def payment_requests_move_locked(*, moves: list[LockedMove]) -> None:
+    """`payment_request_move` for many requests the caller read under their row locks (a bulk run's
+    batch of payments), in set operations: the same table check, state timestamp, `changes`, the
+    payments' copy of the status, one history row each and the side effects on commit. Raises
+    Conflict before writing anything when one of the moves is not allowed (callers check first)."""
+    for move in moves:
+        request = move.request
+        if not payment_request_can_move(from_status=request.status, to_status=move.to_status, kind=move.kind):
+            raise Conflict(
+                _("A payment request that is %(status)s can't become %(to_status)s.")
+                % {
+                    "status": request.get_status_display().lower(),
+                    "to_status": S(move.to_status).label.lower(),
+                },
+                extra={"status": request.status},
+            )
+    if not moves:
+        return
+    with transaction.atomic():
+        now = timezone.now()
+        fields = {"status", "updated_at"}
+        entries = []
+        for move in moves:
+            request = move.request
+            from_status, request.status, request.updated_at = request.status, move.to_status, now
+            stamp = TIMESTAMP_FIELD.get(move.to_status)
+            if stamp:
+                fields.add(stamp)
+                if getattr(request, stamp) is None:
+                    setattr(request, stamp, now)
+            for name, value in (move.changes or {}).items():
+                setattr(request, name, value)
+                fields.add(name)
+            entries.append(
+                history_entry(
+                    payment_request_id=request.pk,
+                    organization_id=request.organization_id,
+                    kind=move.kind,
+                    actor_label=move.actor_label,
+                    message=move.message,
+                    payment=move.payment,
+                    from_status=from_status,
+                    to_status=move.to_status,
+                    data=move.data,
+                )
+            )
+        PaymentRequest.objects.bulk_update([move.request for move in moves], sorted(fields))
+        by_status: dict[str, list[int]] = defaultdict(list)
+        for move in moves:
+            by_status[move.to_status].append(move.request.pk)
+        for to_status, ids in by_status.items():
+            _payments_follow(payment_request_ids=ids, to_status=to_status)
+        history_record_many(entries)
+        for move in moves:
+            for callback in move.on_commit:
+                transaction.on_commit(callback)
 
 
 def checkout_session_remember(

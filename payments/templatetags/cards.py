@@ -8,7 +8,7 @@ register = template.Library()
 @register.inclusion_tag("payments/cards/_customer_cards.html", takes_context=True)
 def customer_saved_cards(context, customer):
     from organizations import permissions
-    from payments.cards import charges, selectors
+    from payments.cards import checks, selectors
     from teams.models import Team
 
     user = context["request"].user
@@ -19,7 +19,7 @@ def customer_saved_cards(context, customer):
     return {
         "visible": True,
         "customer": customer,
-        "cards": [(card, charges.card_chargeable(card)) for card in cards],
+        "cards": [(card, checks.card_chargeable(card)) for card in cards],
         "can_charge": any(permissions.can_charge_saved_card(user, t) for t in teams),
         "can_remove": permissions.can_manage_saved_cards(user, customer),
         "charges": selectors.card_charges_for_customer(customer=customer, limit=10),
