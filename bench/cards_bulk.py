@@ -203,30 +203,24 @@ def machine_busy_seconds() -> tuple[float, float]:
 
 
 def profile_items(run, count: int) -> None:
-    """Charge `count` items one after another in this process: CPU per charge, SQL statements per
-    charge, and the top functions by cumulative time (where our side of a charge goes)."""
+    """Charge the run's `count` items in this process, as one shard (batches of BULK_CHARGE_BATCH):
+    CPU per charge, SQL statements per charge, and the top functions by cumulative time (where our
+    side of a charge goes)."""
     import cProfile
     import pstats
 
     from django.db import connection
 
     from payments.cards import bulk
-    from payments.models import BulkCharge, BulkChargeItem
+    from payments.models import BulkCharge
 
     BulkCharge.objects.filter(pk=run.pk).update(status=BulkCharge.Status.RUNNING)
-    run.refresh_from_db()
-    items = list(
-        BulkChargeItem.objects.filter(run=run)
-        .select_related("saved_card__stripe_customer__stripe_account", "customer")
-        .order_by("pk")[:count]
-    )
     statements = []
     connection.execute_wrappers.append(lambda execute, sql, *a: (statements.append(sql), execute(sql, *a))[1])
     profiler = cProfile.Profile()
     wall, cpu = time.perf_counter(), time.process_time()
     profiler.enable()
-    for item in items:
-        bulk.bulk_charge_item_process(item=item, run=run)
+    bulk.bulk_charge_shard_run(run_id=run.pk, shard=0, shards=1)
     profiler.disable()
     wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
     print(
@@ -243,6 +237,44 @@ def profile_items(run, count: int) -> None:
     pstats.Stats(profiler).sort_stats(os.environ.get("BENCH_PROFILE_SORT", "cumulative")).print_stats(35)
 
 
+def queued(queue: str) -> int:
+    """Messages waiting on a Celery queue (kombu's Redis list, and its priority lists)."""
+    import redis
+
+    client = redis.Redis.from_url(REDIS_URL)
+    return sum(client.llen(key) for key in client.scan_iter(match=f"{queue}*") if client.type(key) == b"list")
+
+
+def receipts_drain(prefix: str, env: dict, concurrency: int) -> dict:
+    """The follow-on work of the run: one worker on the messages queue sends each payment's receipt
+    and the advisor's notice (email here: the customers have no phone). Not part of the run's time."""
+    queue = prefix + "messages"
+    before = queued(queue)
+    worker = subprocess.Popen(
+        [PY, "-m", "celery", "-A", "config", "worker", "--pool", "threads", "--concurrency", str(concurrency),
+         "--loglevel", "WARNING", "--without-gossip", "--without-mingle", "--without-heartbeat",
+         "--queues", queue, "-n", "bench-messages@%h"],
+        cwd=ROOT, env=env,
+    )  # fmt: skip
+    try:
+        start, cpu = time.monotonic(), 0.0
+        while queued(queue) > 0 and time.monotonic() - start < 1800:
+            cpu = cpu_seconds(worker.pid)
+            time.sleep(0.5)
+        time.sleep(2)  # the last tasks in hand
+        cpu = cpu_seconds(worker.pid)
+        elapsed = time.monotonic() - start
+    finally:
+        worker.terminate()
+        worker.wait(20)
+    return {
+        "tasks": before,
+        "drained_s": round(elapsed, 1),
+        "per_s": round(before / elapsed, 1),
+        "worker_cpu_ms_each": round(1000 * cpu / max(before, 1), 1),
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--cards", type=int, default=5000)
@@ -257,7 +289,12 @@ def main() -> None:
         "--profile",
         type=int,
         default=0,
-        help="charge this many items in this process under cProfile, SQL counted",
+        help="charge this many items in this process under cProfile (one shard), SQL counted",
+    )
+    parser.add_argument(
+        "--receipts",
+        action="store_true",
+        help="after the run, one worker on the messages queue sends the receipts: time and CPU per receipt",
     )
     parser.add_argument("--fixture", default="/tmp/textpay-bench-cards.json")
     args = parser.parse_args()
@@ -294,7 +331,7 @@ def main() -> None:
         manager, team, customers = rows_load(fixture)
         run = bulk.bulk_charge_create(
             user=manager, team=team, description="Fleet month end", reference="ME-BENCH",
-            rows=[(c.pk, 2_500) for c in customers],
+            rows=[(c.pk, 2_500) for c in customers[: args.profile or None]],
         )  # fmt: skip
         if args.profile:
             profile_items(run, args.profile)
@@ -379,6 +416,9 @@ def main() -> None:
             "cpu_bound_charges_per_s": round(cores * 1000 / machine_ms, 1),
             "load_average": os.getloadavg()[0],
         }
+        result["receipts_queued"] = queued(prefix + "messages")
+        if args.receipts:
+            result["receipts"] = receipts_drain(prefix, env, args.concurrency)
         print(json.dumps(result, indent=2), flush=True)
     finally:
         for proc in [*workers, emulator]:

@@ -39,7 +39,14 @@ def payment_after_success(*, payment_id: int) -> None:
         PaymentRequest.objects.select_for_update(of=("self",)).get(pk=request_id)
         payment = (
             Payment.objects.select_for_update(of=("self",))
-            .select_related("payment_request__organization", "payment_request__customer", "advisor")
+            .select_related(
+                "payment_request__organization",
+                "payment_request__customer",
+                "payment_request__created_by",
+                "payment_request__stripe_account",
+                "customer",
+                "advisor",
+            )
             .get(pk=payment_id)
         )
         if payment.status == Payment.Status.FAILED:
