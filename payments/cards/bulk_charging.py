@@ -108,8 +108,8 @@ def bulk_charge_item_process(*, item: BulkChargeItem, run: BulkCharge) -> str:
 
 
 def bulk_charge_batch_process(*, items: list[BulkChargeItem], run: BulkCharge) -> None:
-    """Charge these items of one shard (read with their card, its Stripe customer and account, and
-    `card_has_consent`). Safe to run twice, and beside another runner of the same items."""
+    """Charge these items of one shard (read by bulk.bulk_charge_shard_items). Safe to run twice, and
+    beside another runner of the same items."""
     prepared, one_by_one = _batch_prepare(items, run)
     for item in one_by_one:
         bulk_charge_item_process(item=item, run=run)
@@ -152,7 +152,6 @@ def _batch_prepare(
                 amount_minor=item.amount_minor,
                 description=run.description,
                 reference=run.reference,
-                has_consent=getattr(item, "card_has_consent", None),
             )
         )
         (ready if plain else one_by_one).append(item)

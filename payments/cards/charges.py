@@ -278,21 +278,17 @@ def card_charges_succeeded(pairs: list[tuple[CardCharge, str]]) -> None:
     now = timezone.now()
     ids = [charge.pk for charge, _ in pairs]
     intents = Case(*(When(pk=charge.pk, then=Value(intent_id)) for charge, intent_id in pairs))
-    fields = {
-        "status": CardCharge.Status.SUCCEEDED,
-        "failure_code": "",
-        "decline_code": "",
-        "advice_code": "",
-    }
+    fields = {"status": CardCharge.Status.SUCCEEDED, "updated_at": now}
+    fields.update(failure_code="", decline_code="", advice_code="", failure_message="")
     updated = CardCharge.objects.filter(pk__in=ids, status=CardCharge.Status.SENDING).update(
-        stripe_payment_intent_id=intents, failure_message="", updated_at=now, **fields
+        stripe_payment_intent_id=intents, **fields
     )
     for charge, intent_id in pairs:
-        if updated == len(pairs):
-            for name, value in {**fields, "stripe_payment_intent_id": intent_id, "updated_at": now}.items():
-                setattr(charge, name, value)
-        else:
+        if updated != len(pairs):  # some were finished by another runner: read them all as they are
             charge.refresh_from_db()
+            continue
+        for name, value in {**fields, "stripe_payment_intent_id": intent_id}.items():
+            setattr(charge, name, value)
 
 
 def _charge_finish(

@@ -17,14 +17,13 @@ if TYPE_CHECKING:
     from teams.models import Team
 
 
-def card_chargeable(saved_card: SavedCard | None, *, has_consent: bool | None = None) -> str:
-    """Why this card can't be charged by staff ("" = it can). `has_consent`: whether it has a consent
-    record, when the caller read it with the card (a bulk run's items); else it is looked up."""
+def card_chargeable(saved_card: SavedCard | None) -> str:
+    """Why this card can't be charged by staff ("" = it can)."""
     if saved_card is None:
         return _("No saved card.")
     if saved_card.status != SavedCard.Status.ACTIVE:
         return _("The card was removed.")
-    if not (saved_card.consents.exists() if has_consent is None else has_consent):
+    if not saved_card.consents.exists():  # no query when the consents were prefetched (a bulk shard)
         return _("No consent on record for this card.")
     return ""
 
@@ -37,7 +36,6 @@ def card_charge_validate(
     amount_minor,
     description: str,
     reference: str,
-    has_consent: bool | None = None,
 ) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     organization = saved_card.customer.organization
@@ -45,7 +43,7 @@ def card_charge_validate(
         errors["team"] = [_("You can't charge saved cards for this team.")]
     if team.organization_id != organization.pk or not team.payments_enabled:
         errors["team"] = [_("Choose one of your teams with payments enabled.")]
-    problem = card_chargeable(saved_card, has_consent=has_consent)
+    problem = card_chargeable(saved_card)
     if problem:
         errors["card"] = [problem]
     if not isinstance(amount_minor, int) or isinstance(amount_minor, bool) or amount_minor <= 0:

@@ -53,7 +53,7 @@ def _method_of(intent: gateway.PaymentIntentInfo) -> str:
     return Payment.Method.CARD
 
 
-def payment_fields_from_intent(
+def _payment_fields(
     *, request: PaymentRequest, intent: gateway.PaymentIntentInfo, checkout_session_id: str
 ) -> dict:
     return {
@@ -77,11 +77,36 @@ def payment_fields_from_intent(
     }
 
 
-def payment_method_text(payment: Payment) -> str:
-    """How it was paid, for the history's "Paid $25.00 (Visa ending 4242)"."""
+def payment_succeeded_fields(
+    *, request: PaymentRequest, intent: gateway.PaymentIntentInfo, checkout_session_id: str
+) -> dict:
+    """A succeeded PaymentIntent's Payment row: the amount received, the fee Stripe kept (ours when
+    the intent doesn't say), no failure."""
+    amount = int(intent.amount_received or intent.amount)
+    fee = intent.application_fee_amount
+    if fee is None:
+        fee = application_fee_for(organization=request.organization, amount_minor=amount)
+    fields = _payment_fields(request=request, intent=intent, checkout_session_id=checkout_session_id)
+    fields.update(
+        amount_minor=amount,
+        fee_minor=int(fee),
+        status=Payment.Status.SUCCEEDED,
+        failure_code="",
+        failure_message="",
+    )
+    return fields
+
+
+def payment_succeeded_history(*, payment: Payment, intent: gateway.PaymentIntentInfo, source: str) -> dict:
+    """The message and data of the request's "payment_succeeded" history row."""
     if payment.method in (Payment.Method.CARD, Payment.Method.SAVED_CARD):
-        return payment.card_label or "card"
-    return "Afterpay/Clearpay installments"
+        method_text = payment.card_label or "card"
+    else:
+        method_text = "Afterpay/Clearpay installments"
+    return {
+        "message": f"Paid {format_minor(payment.amount_minor, payment.currency)} ({method_text})",
+        "data": {"payment_intent": intent.id, "source": source, "charge": intent.latest_charge_id},
+    }
 
 
 def _charged_at(intent: gateway.PaymentIntentInfo) -> datetime:
@@ -201,15 +226,10 @@ def _payment_record_succeeded(
             )
             if payment is not None and payment.status != Payment.Status.FAILED:
                 return payment  # already recorded (the other of return/webhook got here first)
-            amount = int(intent.amount_received or intent.amount)
-            fee = intent.application_fee_amount
-            if fee is None:
-                fee = application_fee_for(organization=request.organization, amount_minor=amount)
-            fields = payment_fields_from_intent(
+            fields = payment_succeeded_fields(
                 request=request, intent=intent, checkout_session_id=checkout_session_id
             )
-            fields.update(amount_minor=amount, fee_minor=int(fee), status=Payment.Status.SUCCEEDED)
-            fields.update(failure_code="", failure_message="")
+            amount = fields["amount_minor"]
             if payment is None:
                 payment = Payment.objects.create(stripe_payment_intent_id=intent.id, **fields)
             else:  # the same PaymentIntent failed first, then a card went through
@@ -225,7 +245,6 @@ def _payment_record_succeeded(
                 changes.update(
                     checkout_session_id="", checkout_session_url="", checkout_session_amount_minor=None
                 )
-            method_text = payment_method_text(payment)
             if not payment_request_can_move(
                 from_status=request.status, to_status=to_status, kind=PAYMENT_KIND
             ):
@@ -250,8 +269,7 @@ def _payment_record_succeeded(
                 kind=PAYMENT_KIND,
                 actor_label="customer",
                 payment=payment,
-                message=f"Paid {format_minor(amount, payment.currency)} ({method_text})",
-                data={"payment_intent": intent.id, "source": source, "charge": intent.latest_charge_id},
+                **payment_succeeded_history(payment=payment, intent=intent, source=source),
                 changes=changes,
                 on_commit=[lambda: payment_after_success_queue(payment_id)],
             )
@@ -276,9 +294,7 @@ def _payment_record_failed(
                 return payment  # succeeded later (or refunded): never move back to failed
             if payment is not None and payment.stripe_charge_id == (intent.latest_charge_id or ""):
                 return payment  # this very attempt is already recorded
-            fields = payment_fields_from_intent(
-                request=request, intent=intent, checkout_session_id=checkout_session_id
-            )
+            fields = _payment_fields(request=request, intent=intent, checkout_session_id=checkout_session_id)
             fields.update(
                 amount_minor=int(intent.amount),
                 fee_minor=0,

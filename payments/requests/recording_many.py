@@ -20,15 +20,13 @@ from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
 
-from core.money import format_minor
-from payments.fees import application_fee_for
 from payments.models import Payment, PaymentRequest
 from payments.receipts import receipt_numbers_take, receipt_year
 from payments.requests.after_payment import payment_after_success_queue
 from payments.requests.recording import (
-    payment_fields_from_intent,
-    payment_method_text,
     payment_record_from_intent_info,
+    payment_succeeded_fields,
+    payment_succeeded_history,
 )
 from payments.requests.states import (
     PAYMENT_KIND,
@@ -103,7 +101,7 @@ def _plain_record(
             ):
                 left.append(intent)  # the one-by-one path knows what to do (or logs why not)
                 continue
-            payment = _payment_new(request=request, intent=intent, amount=amount, to_status=to_status)
+            payment = _payment_new(request=request, intent=intent, to_status=to_status)
             payments.append(payment)
             moves.append(
                 LockedMove(
@@ -112,8 +110,7 @@ def _plain_record(
                     kind=PAYMENT_KIND,
                     actor_label="customer",
                     payment=payment,
-                    message=f"Paid {format_minor(amount, payment.currency)} ({payment_method_text(payment)})",
-                    data={"payment_intent": intent.id, "source": source, "charge": intent.latest_charge_id},
+                    **payment_succeeded_history(payment=payment, intent=intent, source=source),
                     changes={
                         "amount_paid_minor": paid_total,
                         "checkout_session_id": "",
@@ -132,24 +129,11 @@ def _plain_record(
     return left
 
 
-def _payment_new(
-    *, request: PaymentRequest, intent: gateway.PaymentIntentInfo, amount: int, to_status: str
-) -> Payment:
+def _payment_new(*, request: PaymentRequest, intent: gateway.PaymentIntentInfo, to_status: str) -> Payment:
     """The Payment row `_payment_record_succeeded` writes, with the request's status after the move
     (that function writes the one before, then `_payments_follow` sets this one)."""
-    fee = intent.application_fee_amount
-    if fee is None:
-        fee = application_fee_for(organization=request.organization, amount_minor=amount)
-    fields = payment_fields_from_intent(request=request, intent=intent, checkout_session_id="")
-    fields.update(
-        amount_minor=amount,
-        fee_minor=int(fee),
-        status=Payment.Status.SUCCEEDED,
-        failure_code="",
-        failure_message="",
-        request_status=to_status,
-    )
-    return Payment(stripe_payment_intent_id=intent.id, **fields)
+    fields = payment_succeeded_fields(request=request, intent=intent, checkout_session_id="")
+    return Payment(stripe_payment_intent_id=intent.id, **{**fields, "request_status": to_status})
 
 
 def _receipt_numbers_assign(payments: list[Payment]) -> None:

@@ -146,17 +146,8 @@ def payment_request_move(
                 % {"status": request.get_status_display().lower(), "to_status": S(to_status).label.lower()},
                 extra={"status": from_status},
             )
-        now = timezone.now()
-        fields = ["status", "updated_at"]
-        request.status = to_status
-        stamp = TIMESTAMP_FIELD.get(to_status)
-        if stamp and getattr(request, stamp) is None:
-            setattr(request, stamp, now)
-            fields.append(stamp)
-        for name, value in (changes or {}).items():
-            setattr(request, name, value)
-            fields.append(name)
-        request.save(update_fields=sorted(set(fields)))
+        fields = _move_apply(request, to_status=to_status, changes=changes, now=timezone.now())
+        request.save(update_fields=sorted(fields))
         _payments_follow(payment_request_ids=[request.pk], to_status=to_status)
         history_record(
             payment_request=request,
@@ -172,6 +163,21 @@ def payment_request_move(
         for callback in on_commit or []:
             transaction.on_commit(callback)
     return request
+
+
+def _move_apply(request: PaymentRequest, *, to_status: str, changes: dict[str, Any] | None, now) -> set[str]:
+    """Set the new status on the locked request, stamp the state's time (once), apply `changes`;
+    return the fields changed. Both moves of requests the caller holds locked go through here."""
+    fields = {"status", "updated_at"}
+    request.status, request.updated_at = to_status, now
+    stamp = TIMESTAMP_FIELD.get(to_status)
+    if stamp and getattr(request, stamp) is None:
+        setattr(request, stamp, now)
+        fields.add(stamp)
+    for name, value in (changes or {}).items():
+        setattr(request, name, value)
+        fields.add(name)
+    return fields
 
 
 def _payments_follow(*, payment_request_ids: list[int], to_status: str) -> None:
@@ -276,19 +282,12 @@ def payment_requests_move_locked(*, moves: list[LockedMove]) -> None:
         return
     with transaction.atomic():
         now = timezone.now()
-        fields = {"status", "updated_at"}
+        fields: set[str] = set()
         entries = []
         for move in moves:
-            request = move.request
-            from_status, request.status, request.updated_at = request.status, move.to_status, now
-            stamp = TIMESTAMP_FIELD.get(move.to_status)
-            if stamp:
-                fields.add(stamp)
-                if getattr(request, stamp) is None:
-                    setattr(request, stamp, now)
-            for name, value in (move.changes or {}).items():
-                setattr(request, name, value)
-                fields.add(name)
+            request, from_status = move.request, move.request.status
+            # bulk_update writes each field for every row: the current value where this one didn't change it
+            fields |= _move_apply(request, to_status=move.to_status, changes=move.changes, now=now)
             entries.append(
                 history_entry(
                     payment_request_id=request.pk,

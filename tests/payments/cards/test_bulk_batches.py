@@ -35,20 +35,7 @@ def _run(manager, team, customers, amount=1_000):
 
 def _shard_items(run):
     """The items as the shard runner reads them."""
-    from django.db.models import Exists, OuterRef
-
-    from payments.models import CardConsent
-
-    return list(
-        run.items.filter(status="pending")
-        .annotate(
-            card_has_consent=Exists(CardConsent.objects.filter(saved_card_id=OuterRef("saved_card_id")))
-        )
-        .select_related(
-            "saved_card__stripe_customer__stripe_account", "saved_card__customer__organization", "customer"
-        )
-        .order_by("pk")
-    )
+    return list(bulk.bulk_charge_shard_items(run=run, shard=0, shards=1))
 
 
 def _written(item):
